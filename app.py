@@ -1,0 +1,25 @@
+"""Entry point of the workbench: routes between pages and owns the sidebar dataset picker.
+
+Run with ``streamlit run app.py`` (or ``make app``).
+"""
+
+import logging
+
+import streamlit as st
+
+from pages import ui
+
+logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+st.set_page_config(page_title="Recommendation workbench", page_icon=":material/hub:", layout="wide")
+
+PAGES = {
+    "Data": [
+        st.Page("pages/overview.py", title="Overview", icon=":material/table_chart:", default=True, url_path="overview"),
+        st.Page("pages/product_graph.py", title="Product graph", icon=":material/hub:", url_path="graph"),
+    ],
+}
+
+navigation = st.navigation(PAGES)
+ui.dataset_picker()
+navigation.run()

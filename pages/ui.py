@@ -1,0 +1,122 @@
+"""Streamlit helpers shared by every page: the dataset picker, cached loading, downloads.
+
+Pages call `current_dataset()` to get the dataset chosen in the sidebar. The choice lives in the
+URL as ``?dataset=SPEC`` so that a link reproduces the view.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from typing import Any, Callable, Optional
+
+import pandas as pd
+import streamlit as st
+
+from recsys_core.data import Dataset, DatasetError, load_dataset, registry
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_DATASET = "completejourney"
+CUSTOM_CHOICE = "Other (format:path)…"
+
+
+def escape(text: Any) -> str:
+    """Escape untrusted text (titles, brands, queries) before it goes into HTML or markdown."""
+    return html.escape(str(text), quote=True)
+
+
+def markdown_text(text: Any) -> str:
+    """Escape untrusted text for st.markdown, where markdown syntax would otherwise render."""
+    escaped = escape(text)
+    for char in "\\`*_{}[]()#+-.!|~<>$":
+        escaped = escaped.replace(char, "\\" + char)
+    return escaped
+
+
+def dataset_picker() -> None:
+    """Draw the sidebar dataset picker and keep ``?dataset=`` in the URL in sync."""
+    builtins = list(registry.BUILTINS)
+    current = st.query_params.get("dataset", DEFAULT_DATASET)
+    options = builtins + [CUSTOM_CHOICE]
+    index = builtins.index(current) if current in builtins else len(builtins)
+    with st.sidebar:
+        st.header("Dataset")
+        choice = st.selectbox(
+            "Dataset", options, index=index, key="dataset_choice",
+            help="Built-in datasets, or a spec FORMAT:PATH for your own files. " + registry.describe_specs(),
+        )
+        if choice == CUSTOM_CHOICE:
+            default_text = "" if current in builtins else current
+            spec = st.text_input(
+                "Dataset spec", value=default_text, key="dataset_spec",
+                placeholder="amazon-meta:/path/meta.json.gz or folder:/path/to/folder",
+            ).strip()
+        else:
+            spec = choice
+        if spec and spec != st.query_params.get("dataset"):
+            st.query_params["dataset"] = spec
+        if spec in registry.BUILTINS:
+            st.caption(registry.BUILTINS[spec].description)
+    st.session_state["dataset_spec_value"] = spec
+
+
+def current_spec() -> str:
+    return st.session_state.get("dataset_spec_value") or st.query_params.get("dataset", DEFAULT_DATASET)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _load_cached(spec: str, _progress: Optional[Callable[[float, str], None]] = None) -> Dataset:
+    return load_dataset(spec, progress=_progress)
+
+
+def current_dataset() -> Dataset:
+    """Load the selected dataset with visible progress, or show the error and stop the page."""
+    spec = current_spec()
+    if not spec:
+        st.info("Enter a dataset spec in the sidebar, such as folder:/path/to/folder.")
+        st.stop()
+    try:
+        return run_with_progress(f"Loading dataset {spec}", lambda progress: _load_cached(spec, progress))
+    except DatasetError as error:
+        st.error(f"Cannot load dataset {spec!r}: {error}")
+        st.stop()
+    except OSError as error:
+        st.error(f"Cannot read dataset {spec!r}: {error}")
+        st.stop()
+    raise AssertionError("unreachable")
+
+
+def run_with_progress(label: str, job: Callable[[Callable[[float, str], None]], Any]) -> Any:
+    """Run ``job(progress)`` inside an ``st.status`` box with a progress bar.
+
+    When the job's result is already cached, the box closes at once.
+    """
+    with st.status(label, expanded=False) as status:
+        bar = st.progress(0.0)
+
+        def progress(fraction: float, message: str) -> None:
+            bar.progress(min(1.0, max(0.0, fraction)), text=message)
+
+        try:
+            result = job(progress)
+        except Exception:
+            status.update(label=f"{label}: failed", state="error")
+            raise
+        bar.empty()
+        status.update(label=f"{label}: done", state="complete")
+    return result
+
+
+def download_table(frame: pd.DataFrame, file_stem: str, label: str = "Download CSV", key: Optional[str] = None) -> None:
+    """Offer `frame` as a CSV download next to the table that shows it."""
+    st.download_button(
+        label, frame.to_csv(index=False).encode("utf-8"), file_name=f"{file_stem}.csv",
+        mime="text/csv", key=key or f"download-{file_stem}",
+    )
+
+
+def show_table(frame: pd.DataFrame, file_stem: str, **kwargs: Any) -> None:
+    """Show a table with its CSV download button below it."""
+    st.dataframe(frame, **kwargs)
+    download_table(frame, file_stem)
