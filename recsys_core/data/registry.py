@@ -39,6 +39,9 @@ FORMATS: dict[str, Loader] = {
     "amazon-meta": Loader(
         "recsys_core.data.amazon", "load",
         "McAuley Amazon product metadata, JSON lines, plain or gzip (2014 or 2018 schema).", True),
+    "instacart": Loader(
+        "recsys_core.data.instacart", "load",
+        "Instacart Market Basket Analysis CSV files (products.csv, orders.csv, order_products__*.csv).", True),
     "folder": Loader(
         "recsys_core.data.folder", "load",
         "A folder of CSV or Parquet files named after the schema's tables.", True),
