@@ -321,7 +321,7 @@ class _Simulation:
     def _setup(self) -> None:
         n = len(self.records)
         rng = self.rng
-        self.popularity = rng.lognormal(0.0, 0.6, n)
+        self.popularity = rng.lognormal(0.0, 0.4, n)
         # Apple fans pick Apple products four times as often; everyone else prefers Samsung
         # and Google two to one and picks Apple at 0.4 of its popularity.
         brands = np.array([record["brand"] for record in self.records])
