@@ -100,7 +100,9 @@ class DemoTruth:
     query_truth
         DataFrame query, country, intents (types by click share), intent_shares, attributes
         (tag -> canonical value stated in the query), implied (attribute -> value shared by every
-        product that matches the query), complement_types, substitute_brands.
+        product that matches the query), readings (how many different attribute readings the
+        sessions behind this text had; the most frequent one is given), complement_types,
+        substitute_brands.
     country_types
         Product types sold in each country: the label space of query intents there.
     examples
@@ -150,7 +152,7 @@ class DemoTruth:
         )
 
 
-QUERY_TRUTH_COLUMNS = ["query", "country", "intents", "intent_shares", "attributes", "implied",
+QUERY_TRUTH_COLUMNS = ["query", "country", "intents", "intent_shares", "attributes", "implied", "readings",
                        "complement_types", "substitute_brands"]
 
 
@@ -594,11 +596,16 @@ class _Simulation:
 
     def _search_tables(self, ids: list[str], products: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         clicks: dict[tuple[str, str, str], int] = {}
-        first: dict[tuple[str, str], Query] = {}
+        # The same text can come from different products with different readings: "air" is a
+        # MacBook Air with "macbook" dropped or an iPad Air with "ipad" dropped. Each reading
+        # (its stated attributes) is counted; the most frequent one is the query's truth.
+        readings: dict[tuple[str, str], dict[tuple, list]] = {}
         intents: dict[tuple[str, str], dict[str, int]] = {}
         for session in self.sessions:
             key = (session.query.text, session.country)
-            first.setdefault(key, session.query)
+            reading = tuple(sorted(session.query.attributes.items()))
+            entry = readings.setdefault(key, {}).setdefault(reading, [session.query, 0])
+            entry[1] += 1
             counts = intents.setdefault(key, {})
             for j in session.views:
                 click_key = (session.query.text, session.country, ids[j])
@@ -608,7 +615,8 @@ class _Simulation:
         search_log = pd.DataFrame(
             [(query, country, product, count) for (query, country, product), count in sorted(clicks.items())],
             columns=["query", "country", "product_id", "clicks"])
-        keys = list(first)  # in order of first appearance, which the seed fixes
+        keys = list(readings)  # in order of first appearance, which the seed fixes
+        first = {key: max(readings[key].values(), key=lambda entry: entry[1])[0] for key in keys}
         labelled = pd.DataFrame({
             "query_id": [f"Q{i:06d}" for i in range(len(keys))],
             "query": [text for text, _ in keys],
@@ -640,6 +648,7 @@ class _Simulation:
                 "query": key[0], "country": key[1], "intents": ranked,
                 "intent_shares": {name: round(counts[name] / total, 4) for name in ranked},
                 "attributes": attributes, "implied": implied,
+                "readings": len(readings[key]),
                 "complement_types": complements_of.get(ranked[0], []),
                 # Substitute brands that also sell the intent type: samsung for an iPhone, not garmin.
                 "substitute_brands": sorted(other for other in brand_substitutes.get(brand, [])
