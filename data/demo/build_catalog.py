@@ -2,9 +2,9 @@
 
 The product lines below are real products sold on Amazon marketplaces; prices are typical US
 list prices in dollars, rounded. Each product gets the type-specific attributes a seller
-would enter: ``model`` for devices, ``system`` for the family of accessories or refills a
-device takes, ``compatible_with`` for accessories and refills, plus color, storage, size,
-material, os, connector and count where they apply. A product is sold in the countries of its
+would enter. Devices have a ``model`` and a ``system``, the family of accessories or refills
+they take. Accessories and refills have ``compatible_with``. Color, storage, size, material,
+os, connector and count are set where they apply. A product is sold in the countries of its
 type (world.json ``types[].countries``) that also carry its brand (``brand_countries``).
 
 Run from the repository root after editing:  python data/demo/build_catalog.py

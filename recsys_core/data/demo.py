@@ -40,7 +40,7 @@ from recsys_core import cache
 from recsys_core.data import folder as folder_format
 from recsys_core.data.demo_catalog import Catalog, Complement, load_catalog
 from recsys_core.data.demo_queries import Query, QueryWriter, matches
-from recsys_core.data.schema import Dataset, make_dataset
+from recsys_core.data.schema import Dataset, DatasetError, make_dataset
 from recsys_core.progress import ProgressCallback, report
 
 logger = logging.getLogger(__name__)
@@ -159,7 +159,7 @@ QUERY_TRUTH_COLUMNS = ["query", "country", "intents", "intent_shares", "attribut
 def _source_version() -> str:
     try:
         return f"{SIMULATOR_VERSION}-{load_catalog().fingerprint}"
-    except Exception:  # a broken catalog shows its error when the dataset loads
+    except (DatasetError, OSError, KeyError, ValueError):  # the loader reports it when the dataset loads
         return f"{SIMULATOR_VERSION}-unreadable"
 
 
@@ -324,8 +324,8 @@ class _Simulation:
         n = len(self.records)
         rng = self.rng
         self.popularity = rng.lognormal(0.0, 0.4, n)
-        # Apple fans pick Apple products four times as often; everyone else prefers Samsung
-        # and Google two to one and picks Apple at 0.4 of its popularity.
+        # Brand preference: Apple fans weight Apple products by 4. Everyone else weights
+        # Samsung and Google by 2 and Apple by 0.4.
         brands = np.array([record["brand"] for record in self.records])
         self.fan_weight = (self.popularity * np.where(brands == "apple", 4.0, 1.0)).tolist()
         self.other_weight = (self.popularity * np.select(
@@ -452,8 +452,8 @@ class _Simulation:
                         self._search_and_buy(customer, country, day, product, shelf)
                         self._repeat(customer, product, day)
 
+        type_names = [name for name, entry in self.catalog.types.items() if country in entry.countries]
         for _ in range(int(rng.poisson(params.browse_sessions_per_year * years))):
-            type_names = [name for name, entry in self.catalog.types.items() if country in entry.countries]
             type_name = type_names[int(rng.integers(len(type_names)))]
             shelf = self.shelf.get((country, type_name), [])
             if shelf:
@@ -518,7 +518,7 @@ class _Simulation:
         self.orders.append((customer, product, day + 0.01))
 
     def _session(self, customer: int, country: str, day: float, target: int, pool: list[int]) -> None:
-        """A search session: a query for `target`, then clicks on matching products of `pool`."""
+        """Record a search session: a query for `target`, then clicks on matching products of `pool`."""
         query = self.writer.write(self.records[target], country)
         others = [j for j in pool if j != target and matches(self.records[j], query.attributes)]
         extra = min(len(others), int(self.rng.integers(1, 6)))

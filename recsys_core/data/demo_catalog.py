@@ -28,6 +28,8 @@ def catalog_folder() -> Path:
     override = os.environ.get("RECSYS_DEMO_CATALOG")
     if override:
         return Path(override).expanduser()
+    # NOTE: data/demo sits outside the package, so only a source checkout or an editable
+    # install finds it here; a wheel install needs RECSYS_DEMO_CATALOG.
     return Path(__file__).resolve().parents[2] / "data" / "demo"
 
 

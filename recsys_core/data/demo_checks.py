@@ -14,7 +14,7 @@ from recsys_core.data.schema import Dataset
 
 
 def complement_directions(dataset: Dataset, truth: DemoTruth) -> pd.DataFrame:
-    """One row per planted complement pair a -> b with the co-purchase edges found.
+    """Look up each planted complement pair a -> b in the co-purchase table, one row per pair.
 
     Columns src, dst, forward (edge a -> b exists), reverse (edge b -> a exists),
     planted_only (forward and not reverse), support and confidence of the forward edge.

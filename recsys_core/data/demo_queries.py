@@ -118,7 +118,10 @@ class QueryWriter:
         for tag, words in segments:
             for position, word in enumerate(words):
                 tokens.append(word)
-                tags.append("O" if tag == "O" else ("B-" if position == 0 else "I-") + tag)
+                if tag == "O":
+                    tags.append("O")
+                else:
+                    tags.append(f"B-{tag}" if position == 0 else f"I-{tag}")
         if self.rng.random() < TYPO_RATE:
             tokens = self._typo(tokens)
         return Query(tokens=tokens, tags=tags, attributes=attributes)
@@ -193,7 +196,7 @@ class QueryWriter:
 
 
 def matches(product: dict, attributes: dict[str, str]) -> bool:
-    """Whether `product` has every attribute value a query states (its canonical attributes)."""
+    """Return whether `product` has every attribute value a query states (its canonical attributes)."""
     for tag, value in attributes.items():
         if tag == "type":
             if product["type"] != value:
