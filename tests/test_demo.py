@@ -341,3 +341,45 @@ def test_page_shows_checks():
     assert labels["Customers"] == "300"
     assert labels["Products"] == "435"
     assert labels["Co-view edges between products of the same type"] == "100.0%"
+
+
+def test_tagged_query_html_escapes_tokens():
+    from recsys_core.data.demo_figures import tagged_query_html
+
+    html_text = tagged_query_html(["<script>alert(1)</script>", "case"], ["B-brand", "B-type"])
+    assert "<script>" not in html_text
+    assert "&lt;script&gt;" in html_text
+    assert "B-type" in html_text
+
+
+def test_cycle_figure_draws_planted_and_fitted():
+    from recsys_core.data.demo_figures import cycle_figure
+
+    days = np.random.default_rng(0).lognormal(3.0, 0.3, 400)
+    figure = cycle_figure(days, 3.0, 0.3, "test product")
+    names = [trace.name for trace in figure.data]
+    assert names[0] == "simulated intervals"
+    assert names[1].startswith("planted: mu 3.000")
+    assert names[2].startswith("fitted: mu 3.0") or names[2].startswith("fitted: mu 2.9")
+
+
+def _app_pages_present() -> bool:
+    listed = re.findall(r'st\.Page\("([^"]+)"', (REPO / "app.py").read_text(encoding="utf-8"))
+    return all((REPO / page).is_file() for page in listed)
+
+
+@pytest.mark.browser
+def test_demo_page_in_browser(app_page):
+    if not _app_pages_present():
+        pytest.skip("app.py lists pages that are not in this checkout")
+    app_page.open("demo_world?customers=300&days=120&seed=5", wait_text="Planted pairs found only")
+    assert app_page.exceptions() == []
+    page = app_page.page
+    assert page.get_by_text("Co-view edges between products of the same type").count() >= 1
+    page.get_by_role("tab", name="Search queries").click()
+    page.get_by_text("Sample of tagged queries").first.wait_for()
+    assert page.locator("sub", has_text="B-").count() >= 5
+    page.get_by_role("button", name="Use this world in every page").click()
+    page.wait_for_url(re.compile(r"dataset=folder%3A"), timeout=60_000)
+    assert app_page.exceptions() == []
+    assert app_page.dialogs == []
