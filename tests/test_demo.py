@@ -125,6 +125,8 @@ def test_dataset_has_every_table_and_info(world):
     assert dataset.info["params"]["customers"] == demo.DEFAULT_CUSTOMERS
     assert dataset.info["params"]["seed"] == demo.DEFAULT_SEED
     assert "simulated" in dataset.info
+    assert ["phone", "phone case"] in dataset.info["relations"]["complement_types"]
+    assert ["apple", "samsung"] in dataset.info["relations"]["substitute_brands"]
     assert set(dataset.orders["country"]) == {"US", "GB", "CA"}
     assert dataset.copurchase["provenance"].str.startswith("simulated orders").all()
     assert dataset.coview["provenance"].str.startswith("simulated sessions").all()

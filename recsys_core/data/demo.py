@@ -696,6 +696,12 @@ class _Simulation:
             "coview_rule": (f"products clicked in the same search session, in at least "
                             f"{params.min_coview_sessions} sessions; weight = number of sessions"),
             "price_note": "list prices in US dollars in every country",
+            # Declared in data/demo/world.json, as a seller's catalog would state them.
+            "relations": {
+                "complement_types": [list(pair) for pair in truth.complement_types],
+                "substitute_types": [list(pair) for pair in truth.substitute_types],
+                "substitute_brands": [list(pair) for pair in truth.substitute_brands],
+            },
             "source": f"data/demo catalog {self.catalog.fingerprint}, simulator version {SIMULATOR_VERSION}",
             "examples": truth.examples,
             "counts": {
