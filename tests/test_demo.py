@@ -385,3 +385,13 @@ def test_demo_page_in_browser(app_page):
     page.wait_for_url(re.compile(r"dataset=folder%3A"), timeout=60_000)
     assert app_page.exceptions() == []
     assert app_page.dialogs == []
+
+
+def test_tiny_world_has_empty_edges_not_errors():
+    dataset, truth = demo.generate(customers=1, days=30, seed=0)
+    assert dataset.copurchase.empty
+    assert list(dataset.copurchase.columns[:2]) == ["src", "dst"]
+    checks = demo_checks.summary(dataset, truth)
+    assert checks["planted_direction_only_share"] == 0.0
+    assert checks["consumables_fitted"] == 0
+    assert checks["countries"] == 1
