@@ -395,3 +395,15 @@ def test_tiny_world_has_empty_edges_not_errors():
     assert checks["planted_direction_only_share"] == 0.0
     assert checks["consumables_fitted"] == 0
     assert checks["countries"] == 1
+
+
+def test_country_type_table_lists_local_types_first(world):
+    from recsys_core.data.demo_figures import country_type_table
+
+    dataset, truth, _ = world
+    table = country_type_table(truth, demo_checks.label_spaces(dataset))
+    first = table.iloc[0]
+    assert first["type"] == "electric kettle"
+    assert first["GB"] == "sold, clicked"
+    assert first["US"] == "-"
+    assert set(table.columns) == {"type", "CA", "GB", "US"}
