@@ -407,3 +407,16 @@ def test_country_type_table_lists_local_types_first(world):
     assert first["GB"] == "sold, clicked"
     assert first["US"] == "-"
     assert set(table.columns) == {"type", "CA", "GB", "US"}
+
+
+def test_cold_start_complements_fit(world):
+    _, truth, _ = world
+    catalog = load_catalog()
+    products = catalog.products.set_index("product_id")
+    cold = set(truth.cold_start_products)
+    assert len(truth.cold_start_complements) >= 5
+    rules = {(r.src_type, r.dst_type): r for r in catalog.complements}
+    for device, complement in truth.cold_start_complements:
+        assert device in cold or complement in cold
+        relation = rules[(products.loc[device, "type"], products.loc[complement, "type"])]
+        assert catalog.fits(relation, products.loc[device, "attributes"], products.loc[complement, "attributes"])

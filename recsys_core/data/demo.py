@@ -107,6 +107,10 @@ class DemoTruth:
         Product types sold in each country: the label space of query intents there.
     examples
         Ids of the stakeholder example: the iPhone 8 ``phone`` and its planted ``case``.
+    cold_start_complements
+        Pairs (device, complement) where either product is new and the complement fits the
+        device by a match rule of world.json (a case for the same model, pods for the same
+        system): the related products a cold-start model should find.
     """
 
     params: dict[str, Any]
@@ -119,6 +123,7 @@ class DemoTruth:
     query_truth: pd.DataFrame
     country_types: dict[str, list[str]] = field(default_factory=dict)
     examples: dict[str, str] = field(default_factory=dict)
+    cold_start_complements: list[tuple[str, str]] = field(default_factory=list)
 
     def to_json(self) -> str:
         payload = {
@@ -132,6 +137,7 @@ class DemoTruth:
             "query_truth": self.query_truth.to_dict(orient="records"),
             "country_types": self.country_types,
             "examples": self.examples,
+            "cold_start_complements": [list(pair) for pair in self.cold_start_complements],
         }
         return json.dumps(payload, indent=1, sort_keys=True)
 
@@ -149,6 +155,7 @@ class DemoTruth:
             query_truth=pd.DataFrame(payload["query_truth"], columns=QUERY_TRUTH_COLUMNS),
             country_types=payload.get("country_types", {}),
             examples=payload.get("examples", {}),
+            cold_start_complements=[tuple(pair) for pair in payload.get("cold_start_complements", [])],
         )
 
 
@@ -580,11 +587,26 @@ class _Simulation:
             country_types={code: sorted(name for name, entry in self.catalog.types.items() if code in entry.countries)
                            for code in self.catalog.countries},
             examples=self._examples(ids),
+            cold_start_complements=self._cold_start_complements(ids),
         )
         info = self._info(orders, copurchase, coview, search_log, labelled, truth)
         dataset = make_dataset(NAME, "demo simulator", info, products=products, copurchase=copurchase,
                                coview=coview, orders=orders, search_log=search_log, labelled_queries=labelled)
         return dataset, truth
+
+    def _cold_start_complements(self, ids: list[str]) -> list[tuple[str, str]]:
+        pairs = set()
+        for relation in self.catalog.complements:
+            if relation.match_to is None:
+                continue
+            devices = [i for i, record in enumerate(self.records) if record["type"] == relation.src_type]
+            complements = [j for j, record in enumerate(self.records) if record["type"] == relation.dst_type]
+            for i in devices:
+                for j in complements:
+                    if (self.cold[i] or self.cold[j]) and self.catalog.fits(
+                            relation, self.records[i]["attributes"], self.records[j]["attributes"]):
+                        pairs.add((ids[i], ids[j]))
+        return sorted(pairs)
 
     def _examples(self, ids: list[str]) -> dict[str, str]:
         phone = self.index[EXAMPLE_PHONE]
