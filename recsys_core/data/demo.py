@@ -139,7 +139,7 @@ class DemoTruth:
             "examples": self.examples,
             "cold_start_complements": [list(pair) for pair in self.cold_start_complements],
         }
-        return json.dumps(payload, indent=1, sort_keys=True)
+        return json.dumps(payload, sort_keys=True, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, text: str) -> "DemoTruth":
