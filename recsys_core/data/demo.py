@@ -440,6 +440,7 @@ class _Simulation:
             if product_type.role == "device":
                 bought = rng.random() < 1.0 - math.exp(-product_type.purchase_rate * years)
                 if bought:
+                    # Devices are bought in the first 80% of the period so that complements can follow.
                     day = rng.uniform(0.0, 0.8 * days)
                     device = self._choose(shelf, segments)
                     self._search_and_buy(customer, country, day, device, shelf)

@@ -40,7 +40,7 @@ class ProductType:
     role: str
     countries: tuple[str, ...]
     nouns: dict[str, tuple[tuple[str, str], ...]]  # country or "default" -> (singular, plural)
-    purchase_rate: float = 0.0  # devices: expected purchases per customer per 365 days
+    purchase_rate: float = 0.0  # devices: yearly rate r; P(buy one) = 1 - exp(-r * days / 365)
     preowned_share: float = 0.0  # devices: share of customers who owned one before day 0
     adopt_share: float = 0.0  # stand-alone consumables: share of eligible customers who buy them
     segment: Optional[str] = None  # consumables bought only by customers of this segment
