@@ -82,9 +82,10 @@ def test_ego_one_hop(toy_graph):
     assert set(ego.nodes["product_id"]) == {"a", "b", "c", "e"}
     assert ego.total_nodes == 4
     assert not ego.capped
+    # c — e links two hop-1 nodes, so it is not drawn.
     assert set(zip(ego.edges["src"], ego.edges["dst"], ego.edges["relation"])) == {
         ("a", "b", "co-purchase"), ("b", "a", "co-purchase"), ("a", "c", "co-purchase"),
-        ("e", "a", "co-purchase"), ("c", "e", "co-view")}
+        ("e", "a", "co-purchase")}
 
 
 def test_ego_cap_keeps_strongest(toy_graph):
@@ -99,6 +100,7 @@ def test_ego_two_hops_counts_reach(toy_graph):
     assert set(ego.nodes["product_id"]) == {"a", "b", "c", "d", "e"}
     assert ego.nodes.set_index("product_id").loc["d", "hop"] == 2
     assert ego.total_nodes == 5
+    assert ("c", "d") in set(zip(ego.edges["src"], ego.edges["dst"]))
     graph = ego.to_networkx()
     assert graph.number_of_nodes() == 5
 

@@ -27,7 +27,8 @@ class EgoGraph:
 
     ``nodes`` has product_id, hop (0 for the centre) and score (the strongest edge weight that
     pulled the node in; 1.0 for the centre). ``edges`` has src, dst, weight, provenance and
-    relation ('co-purchase' or 'co-view'); a co-view pair appears once. ``total_nodes`` counts
+    relation ('co-purchase' or 'co-view') for the edges between nodes one hop apart; a co-view
+    pair appears once. ``total_nodes`` counts
     every product within ``hops`` hops before the cap.
     """
 
@@ -257,7 +258,13 @@ class ProductGraph:
             "hop": [kept[i][0] for i in order],
             "score": [kept[i][1] for i in order],
         })
-        return EgoGraph(self.ids[center], hops, nodes, self._edges_among(order), int(reached.sum()))
+        edges = self._edges_among(order)
+        # Only edges between consecutive hops are kept: edges among nodes of the same hop turn a
+        # dense neighbourhood into a hairball and say nothing about how it connects to the centre.
+        hop_of = nodes.set_index("product_id")["hop"]
+        layer_gap = (edges["src"].map(hop_of) - edges["dst"].map(hop_of)).abs()
+        edges = edges[layer_gap.to_numpy() == 1].reset_index(drop=True)
+        return EgoGraph(self.ids[center], hops, nodes, edges, int(reached.sum()))
 
     def _touching(self, frontier: np.ndarray) -> pd.DataFrame:
         """Nodes adjacent to `frontier` by any relation, with the strongest such edge, best first."""
