@@ -66,7 +66,13 @@ else:
     options = list(ranked.sort_values("total", ascending=False).index[:SEARCH_RESULTS])
 if requested is not None and requested not in options and not search.strip():
     options = [requested] + options
-product = requested if requested is not None else (options[0] if options and not search.strip() else None)
+# Without a product in the URL, the most connected product is shown, unless a search is open.
+if requested is not None:
+    product = requested
+elif options and not search.strip():
+    product = options[0]
+else:
+    product = None
 picker_key = f"product_pick:{hash((tuple(options), product))}"
 st.selectbox(
     "Product", options, index=options.index(product) if product in options else None,
