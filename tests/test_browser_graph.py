@@ -83,7 +83,7 @@ def _errors(page) -> list[str]:
 
 def test_every_page_opens_offline(page):
     pages = {
-        "overview?dataset=completejourney": ("Top categories", "Co-view edges (proxy)"),
+        "?dataset=completejourney": ("Top categories", "Co-view edges (proxy)"),
         "graph?dataset=completejourney": ("Asymmetry of co-purchase", "Co-view proxy neighbours"),
     }
     for path, (wait_text, proxy_label) in pages.items():
@@ -91,6 +91,7 @@ def test_every_page_opens_offline(page):
         assert page.exceptions() == [], path
         assert _errors(page) == [], path
         assert page.page.get_by_text(proxy_label).count() >= 1, path
+        assert page.page.get_by_text("Page not found").count() == 0, path
     assert page.foreign_requests() == []
     assert page.dialogs == []
 
@@ -177,7 +178,7 @@ def test_unknown_product_in_url_is_reported(page, user_files):
 ])
 def test_bad_dataset_shows_error(page, user_files, case, expected):
     spec = f"amazon-meta:{user_files[case]}" if case == "broken" else f"folder:{user_files[case]}"
-    for path in ("overview", "graph"):
+    for path in ("", "graph"):  # the Overview is the default page, served at the root
         page.open(_url(path, dataset=spec), wait_text="Cannot load dataset")
         errors = _errors(page)
         assert any(expected in error for error in errors), (path, errors)
@@ -185,7 +186,7 @@ def test_bad_dataset_shows_error(page, user_files, case, expected):
 
 
 def test_user_files_unchanged(page, user_files):
-    page.open(_url("overview", dataset=f"folder:{user_files['shop']}"), wait_text="Top categories")
+    page.open(_url("", dataset=f"folder:{user_files['shop']}"), wait_text="Top categories")
     after = {str(path): hashlib.sha256(path.read_bytes()).hexdigest()
              for path in Path(user_files["root"]).rglob("*") if path.is_file()}
     assert after == user_files["hashes"]
