@@ -88,6 +88,7 @@ class ProductGraph:
         self._cp = self._matrix(self.copurchase, n)
         self._cp_in = self._cp.T.tocsr()
         self._cv = self._matrix(self.coview, n)
+        self._steps: sparse.csr_matrix | None = None
 
     def _matrix(self, edges: pd.DataFrame, n: int) -> sparse.csr_matrix:
         rows = self.position.get_indexer(edges["src"])
@@ -150,12 +151,21 @@ class ProductGraph:
             return "reverse co-purchase"
         if self._cv[i, j] != 0:
             return "co-view"
-        step = self._cp[i] + self._cv[i]
-        step.data[:] = 1.0
-        reach = step @ (self._cp + self._cv)
-        if i != j and reach[0, j] != 0:
+        if i != j and self._second_order_reach(i)[j]:
             return "second order"
         return "none"
+
+    def _second_order_reach(self, i: int) -> np.ndarray:
+        """Boolean mask of the products two steps from product i over co-purchase out-edges and co-view."""
+        if self._steps is None:
+            steps = (self._cp + self._cv).tocsr()
+            steps.data[:] = 1.0
+            self._steps = steps
+        first = self._steps.indices[self._steps.indptr[i]:self._steps.indptr[i + 1]]
+        reach = np.zeros(len(self.ids), dtype=bool)
+        for k in first:
+            reach[self._steps.indices[self._steps.indptr[k]:self._steps.indptr[k + 1]]] = True
+        return reach
 
     # -------------------------------------------------------------- statistics
 
