@@ -178,6 +178,11 @@ columns[1].metric("One-way share", f"{stats['one_way_share']:.2f}",
 columns[2].metric("One-way pairs", f"{stats['one_way_pairs']:,}", help="Unordered pairs linked in one direction only")
 columns[3].metric("Two-way pairs", f"{stats['two_way_pairs']:,}", help="Unordered pairs linked in both directions")
 
+if stats["edges"]["co-purchase"] == 0:
+    st.info("This graph has no co-purchase edges, so there is no asymmetry to plot. "
+            + ui.markdown_text(graph.info.get("copurchase_description", "")))
+    st.stop()
+
 left, right = st.columns(2)
 with left:
     scatter = degree_scatter_figure(degrees, titles, highlight=product)

@@ -7,8 +7,9 @@ orders: a → b when the pair's support (baskets holding both) and P(b | a) pass
 Co-view: a dataset's listed coview table when it has one. Transaction data has no views, so a
 proxy is used instead: **same-type household overlap**. Two products of the same product type are
 linked when enough households bought both (in any baskets), weighted by the Jaccard similarity
-of their buyer sets. Amazon's also-viewed lists mostly link alternatives a shopper compares
-(McAuley et al., KDD 2015, treat them as substitutes); households that buy two products of one
+of their buyer sets. Amazon's also-viewed lists mostly link alternatives a shopper compares:
+McAuley, Pandey and Leskovec ("Inferring Networks of Substitutable and Complementary Products",
+KDD 2015) learn substitutes from these browsing links. Households that buy two products of one
 type over the year are the closest trace of such comparison that receipts keep. The proxy is
 labelled as such in ``ProductGraph.info`` and in the app.
 
