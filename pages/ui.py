@@ -98,10 +98,13 @@ def _use_app_router() -> None:
     """Rerun under app.py's st.navigation when Streamlit started in pages/-folder mode.
 
     Streamlit treats an app with a pages/ folder as a version-1 multipage app until
-    st.navigation runs once; a first visit to /overview then runs the page script alone,
-    without app.py's router and sidebar. The rerun lands on the same page because a page's
-    hash is computed from its URL path.
+    st.navigation runs once in the server process. Until then, a first visit to a URL that
+    matches a file name, such as /overview, runs pages/overview.py alone, without app.py's
+    router and sidebar. The rerun goes through app.py, which routes by URL path.
     """
+    # NOTE: a first visit to a URL that matches no file name (such as /graph) still shows
+    # Streamlit's "Page not found" dialog once per server start, before any app code runs;
+    # the page itself then renders correctly through app.py.
     from streamlit.runtime.pages_manager import PagesManager
 
     if PagesManager.uses_pages_directory:
