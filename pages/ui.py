@@ -32,8 +32,8 @@ def markdown_text(text: Any) -> str:
     """Escape untrusted text for st.markdown, where markdown syntax would otherwise render.
 
     Every ASCII punctuation character gets a backslash, which CommonMark renders as the literal
-    character; so ``<img ...>`` shows as text and no tag, link, emphasis, LaTeX ($) or Streamlit
-    directive (``:red[...]``) forms. HTML entities are not used because st.markdown shows them
+    character. So ``<img ...>`` shows as text, and no tag, link, emphasis, LaTeX ($) or
+    Streamlit directive (``:red[...]``) forms. HTML entities are not used because st.markdown shows them
     verbatim, as ``&#x27;``.
     """
     return "".join("\\" + char if char in _ASCII_PUNCTUATION else char for char in str(text))
@@ -103,8 +103,8 @@ def _use_app_router() -> None:
     router and sidebar. The rerun goes through app.py, which routes by URL path.
     """
     # NOTE: a first visit to a URL that matches no file name (such as /graph) still shows
-    # Streamlit's "Page not found" dialog once per server start, before any app code runs;
-    # the page itself then renders correctly through app.py.
+    # Streamlit's "Page not found" dialog once per server start, before any app code runs.
+    # The page itself then renders correctly through app.py.
     from streamlit.runtime.pages_manager import PagesManager
 
     if PagesManager.uses_pages_directory:

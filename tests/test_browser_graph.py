@@ -51,7 +51,7 @@ _ROUTER_READY: set[str] = set()
 @pytest.fixture()
 def page(app_page):
     # Streamlit treats an app with a pages/ folder as a version-1 multipage app until
-    # st.navigation runs once in the server process; a first visit to /graph would show a
+    # st.navigation runs once in the server process, so a first visit to /graph would show a
     # "Page not found" dialog. Opening the root page once per server avoids that.
     if app_page.base_url not in _ROUTER_READY:
         app_page.open("", wait_text="Overview")

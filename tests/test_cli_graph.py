@@ -97,7 +97,7 @@ def _bad_inputs(tmp_path: Path) -> dict[str, tuple[str, str]]:
         "malformed line": (f"amazon-meta:{broken / 'meta.json'}", "line 2 is neither JSON nor a Python literal"),
         "missing column": (f"folder:{missing_column}", "missing required column(s) product_id"),
         "empty csv": (f"folder:{empty_folder}", "products.csv: the file is empty"),
-        "empty json": (f"amazon-meta:{empty_meta / 'meta.json'}", "holds no product records"),
+        "empty json": (f"amazon-meta:{empty_meta / 'meta.json'}", "contains no product records"),
         "unknown dataset": ("nosuchdataset", "unknown dataset 'nosuchdataset'"),
         "missing path": (f"amazon-meta:{tmp_path / 'nowhere.json'}", "does not exist"),
     }

@@ -140,9 +140,10 @@ class ProductGraph:
     def link_type(self, a: str, b: str) -> str:
         """Classify how product b relates to product a.
 
-        Returns the first that holds: 'co-purchase' (a → b), 'reverse co-purchase' (b → a),
-        'co-view' (a — b), 'second order' (a reaches b in two steps over co-purchase out-edges
-        and co-view edges, the paths along which selection bias makes a → b likely), or 'none'.
+        Returns the first type that applies: 'co-purchase' (a → b), 'reverse co-purchase'
+        (b → a), 'co-view' (a — b), 'second order' or 'none'. Second order means that a reaches b
+        in two steps over co-purchase out-edges and co-view edges. Selection bias makes a → b
+        likely along such paths.
         """
         i, j = self.index_of(a), self.index_of(b)
         if self._cp[i, j] != 0:
@@ -172,9 +173,9 @@ class ProductGraph:
     def stats(self) -> dict[str, Any]:
         """Counts, reciprocity and degree distributions of the graph.
 
-        Definitions: reciprocity is the share of co-purchase edges whose reverse is also a
-        co-purchase edge; a one-way pair is an unordered pair linked in one direction only, and
-        the one-way share is one-way pairs over all linked pairs. Co-view edges are counted as
+        Reciprocity is the share of co-purchase edges whose reverse is also a co-purchase edge.
+        A one-way pair is an unordered pair linked in one direction only, and the one-way share
+        is one-way pairs over all linked pairs. Co-view edges are counted as
         the directed pairs the source listed (for a proxy, both directions of each pair).
         """
         cp = self._cp.copy()
@@ -269,8 +270,8 @@ class ProductGraph:
             "score": [kept[i][1] for i in order],
         })
         edges = self._edges_among(order)
-        # Only edges between consecutive hops are kept: edges among nodes of the same hop turn a
-        # dense neighbourhood into a hairball and say nothing about how it connects to the centre.
+        # Only edges between consecutive hops are kept, because edges among nodes of the same hop
+        # turn a dense neighbourhood into a hairball and do not show how it reaches the centre.
         hop_of = nodes.set_index("product_id")["hop"]
         layer_gap = (edges["src"].map(hop_of) - edges["dst"].map(hop_of)).abs()
         edges = edges[layer_gap.to_numpy() == 1].reset_index(drop=True)
