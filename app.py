@@ -17,7 +17,7 @@ st.set_page_config(page_title="Recommendation workbench", page_icon="🛒", layo
 PAGES = {
     "Data": [
         st.Page("pages/overview.py", title="Overview", icon=":material/table_chart:", default=True, url_path="overview"),
-        st.Page("pages/product_graph.py", title="Product graph", icon=":material/hub:", url_path="graph"),
+        st.Page("pages/product_graph.py", title="Product graph", icon=":material/hub:", url_path="product_graph"),
         st.Page("pages/demo_world.py", title="Demo world", icon=":material/science:", url_path="demo_world"),
     ],
 }

@@ -102,9 +102,9 @@ def _use_app_router() -> None:
     matches a file name, such as /overview, runs pages/overview.py alone, without app.py's
     router and sidebar. The rerun goes through app.py, which routes by URL path.
     """
-    # NOTE: a first visit to a URL that matches no file name (such as /graph) still shows
-    # Streamlit's "Page not found" dialog once per server start, before any app code runs.
-    # The page itself then renders correctly through app.py.
+    # NOTE: a first visit to a URL that matches no file name in pages/ shows Streamlit's
+    # "Page not found" dialog once per server start, before any app code runs. app.py therefore
+    # gives every page the url_path of its file name.
     from streamlit.runtime.pages_manager import PagesManager
 
     if PagesManager.uses_pages_directory:

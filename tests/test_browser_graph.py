@@ -84,7 +84,7 @@ def _errors(page) -> list[str]:
 def test_every_page_opens_offline(page):
     pages = {
         "?dataset=completejourney": ("Top categories", "Co-view edges (proxy)"),
-        "graph?dataset=completejourney": ("Asymmetry of co-purchase", "Co-view proxy neighbours"),
+        "product_graph?dataset=completejourney": ("Asymmetry of co-purchase", "Co-view proxy neighbours"),
     }
     for path, (wait_text, proxy_label) in pages.items():
         page.open(path, wait_text=wait_text)
@@ -97,7 +97,7 @@ def test_every_page_opens_offline(page):
 
 
 def test_pick_product_draws_graph(page):
-    page.open("graph?dataset=completejourney", wait_text="Find a product by id or title")
+    page.open("product_graph?dataset=completejourney", wait_text="Find a product by id or title")
     search = page.page.get_by_label("Find a product by id or title")
     search.fill("potato chips")
     search.press("Enter")
@@ -120,7 +120,7 @@ def test_pick_product_draws_graph(page):
 
 
 def test_untrusted_title_renders_as_text(page, user_files):
-    page.open(_url("graph", dataset=f"folder:{user_files['shop']}", product="x1"), wait_text="Out-neighbours")
+    page.open(_url("product_graph", dataset=f"folder:{user_files['shop']}", product="x1"), wait_text="Out-neighbours")
     frame = _network_frame(page.page)
     assert frame.evaluate("nodes.length") == 4
 
@@ -145,7 +145,7 @@ def test_untrusted_title_renders_as_text(page, user_files):
 
 
 def test_scatter_click_opens_product(page, user_files):
-    page.open(_url("graph", dataset=f"folder:{user_files['shop']}", product="x1"), wait_text="Asymmetry")
+    page.open(_url("product_graph", dataset=f"folder:{user_files['shop']}", product="x1"), wait_text="Asymmetry")
     plot = page.page.locator(".js-plotly-plot").first  # the in- vs out-degree scatter
     plot.scroll_into_view_if_needed()
     time.sleep(1.0)
@@ -165,7 +165,7 @@ def test_scatter_click_opens_product(page, user_files):
 
 
 def test_unknown_product_in_url_is_reported(page, user_files):
-    page.open(_url("graph", dataset=f"folder:{user_files['shop']}", product="nope-42"), wait_text="Find a product")
+    page.open(_url("product_graph", dataset=f"folder:{user_files['shop']}", product="nope-42"), wait_text="Find a product")
     errors = _errors(page)
     assert any("'nope-42' from the URL is not in dataset" in error for error in errors), errors
     assert page.exceptions() == []
@@ -178,7 +178,7 @@ def test_unknown_product_in_url_is_reported(page, user_files):
 ])
 def test_bad_dataset_shows_error(page, user_files, case, expected):
     spec = f"amazon-meta:{user_files[case]}" if case == "broken" else f"folder:{user_files[case]}"
-    for path in ("", "graph"):  # the Overview is the default page, served at the root
+    for path in ("", "product_graph"):  # the Overview is the default page, served at the root
         page.open(_url(path, dataset=spec), wait_text="Cannot load dataset")
         errors = _errors(page)
         assert any(expected in error for error in errors), (path, errors)
