@@ -1,12 +1,11 @@
 """The product graph page on the demo world, opened by a shared link on a freshly started app."""
 
 import json
-import time
 import urllib.parse
 
 import pytest
 
-from conftest import AppServer, RecordedPage
+from conftest import AppServer, RecordedPage, network_frame
 
 pytestmark = pytest.mark.browser
 
@@ -23,26 +22,13 @@ def fresh_server(browser, tmp_path_factory, isolated_cache):
     server.stop()
 
 
-def _vis_frame(page, timeout_s: float = 90):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        for frame in page.frames:
-            try:
-                if frame.evaluate("typeof network !== 'undefined' && typeof nodes !== 'undefined'"):
-                    return frame
-            except Exception:  # a frame may navigate or detach while it is inspected
-                continue
-        time.sleep(0.5)
-    raise AssertionError("no frame with a vis-network drawing appeared")
-
-
 def test_demo_phone_links_to_its_case(browser, fresh_server):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = RecordedPage(context.new_page(), fresh_server.url)
     query = urllib.parse.urlencode({"dataset": "demo", "product": PHONE})
     page.open(f"product_graph?{query}", wait_text="Apple iPhone 8 64GB Space Gray")
 
-    frame = _vis_frame(page.page)
+    frame = network_frame(page.page)
     phone_node = json.loads(frame.evaluate(f"JSON.stringify(nodes.get({json.dumps(PHONE)}))"))
     case_node = json.loads(frame.evaluate(f"JSON.stringify(nodes.get({json.dumps(CASE)}))"))
     phone_to_case = frame.evaluate(

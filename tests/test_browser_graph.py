@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import wait_until_idle
+from conftest import network_frame, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -63,20 +63,6 @@ def _url(path: str, **params: str) -> str:
     return f"{path}?{urllib.parse.urlencode(params)}"
 
 
-def _network_frame(page, timeout_s: float = 60):
-    """The frame of the pyvis drawing, once vis-network has created its nodes."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        for frame in page.frames:
-            try:
-                if frame.evaluate("typeof network !== 'undefined' && typeof nodes !== 'undefined'"):
-                    return frame
-            except Exception:  # a frame that navigates or detaches while we look
-                continue
-        time.sleep(0.5)
-    raise AssertionError("no frame with a vis-network drawing appeared")
-
-
 def _errors(page) -> list[str]:
     return page.page.locator("[data-testid='stAlertContentError']").all_inner_texts()
 
@@ -110,7 +96,7 @@ def test_pick_product_draws_graph(page):
 
     product_id = chosen.rsplit("— ", 1)[1].strip()
     assert f"product={product_id}" in page.page.url
-    frame = _network_frame(page.page)
+    frame = network_frame(page.page)
     assert frame.evaluate("nodes.length") >= 1
     assert frame.evaluate(f"nodes.get({json.dumps(product_id)}) !== null")
     assert "potato chips" in chosen.lower()
@@ -121,7 +107,7 @@ def test_pick_product_draws_graph(page):
 
 def test_untrusted_title_renders_as_text(page, user_files):
     page.open(_url("product_graph", dataset=f"folder:{user_files['shop']}", product="x1"), wait_text="Out-neighbours")
-    frame = _network_frame(page.page)
+    frame = network_frame(page.page)
     assert frame.evaluate("nodes.length") == 4
 
     # Hover the query product so that its tooltip (built from the title) is shown.
