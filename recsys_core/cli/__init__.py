@@ -17,6 +17,8 @@ logger = logging.getLogger(__name__)
 
 COMMAND_MODULES = (
     "recsys_core.cli.data_commands",
+    "recsys_core.cli.evaluate",
+    "recsys_core.cli.repeat_commands",
 )
 
 

@@ -265,7 +265,7 @@ def fit_atd_params(history: PurchaseHistory, min_intervals: int, sigma_floor: fl
 
     too_few = params["positive_intervals"] < min_intervals
     product_category = categories[too_few]
-    has_category_fit = product_category.map(category_fit["usable"]).fillna(False).astype(bool)
+    has_category_fit = product_category.map(category_fit["usable"].astype(float)).fillna(0.0) > 0
     use_category = product_category.index[has_category_fit.to_numpy()]
     use_global = product_category.index[~has_category_fit.to_numpy()]
     for column in ("mu", "sigma", "sigma_mle", "zero_share"):
