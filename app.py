@@ -18,6 +18,9 @@ PAGES = {
         st.Page("pages/overview.py", title="Overview", icon=":material/table_chart:", default=True, url_path="overview"),
         st.Page("pages/product_graph.py", title="Product graph", icon=":material/hub:", url_path="graph"),
     ],
+    "Buy it again": [
+        st.Page("pages/buy_again.py", title="Buy it again", icon=":material/replay:", url_path="buy-again"),
+    ],
 }
 
 navigation = st.navigation(PAGES)
