@@ -191,3 +191,29 @@ def test_unfitted_model_says_call_fit():
 def test_unknown_model_name_lists_choices():
     with pytest.raises(ValueError, match="rcp\\*atd"):
         make_model("lstm")
+
+
+def test_degenerate_history_reports_are_finite(degenerate_history):
+    from recsys_core.repeat.report import customer_timeline, product_report, rank_trajectory, rcp_table
+
+    atd = make_model("atd").fit(degenerate_history)
+    for product in ("same-day", "fixed"):
+        report = product_report(atd, product)
+        numbers = [value for value in report.values() if isinstance(value, float)]
+        assert np.isfinite(numbers).all(), report
+    table = rcp_table(degenerate_history, 0.0)
+    assert np.isfinite(table.select_dtypes("number").to_numpy(dtype=float)).all()
+    assert not customer_timeline(degenerate_history, "once0").empty
+    for name in MODEL_NAMES:
+        trajectory, anchor = rank_trajectory(make_model(name).fit(degenerate_history), "z0", "2024-04-01",
+                                             horizon_days=30)
+        assert np.isfinite(trajectory[["rank", "score"]].to_numpy(dtype=float)).all()
+        assert anchor == degenerate_history.day_of("2024-03-22")
+
+
+def test_product_without_repeat_customers_is_explained(degenerate_history):
+    from recsys_core.repeat import NoRepeatCustomersError
+    from recsys_core.repeat.report import product_report
+
+    with pytest.raises(NoRepeatCustomersError, match="'single' has no repeat customers: none of its 5 customers"):
+        product_report(make_model("atd").fit(degenerate_history), "single")

@@ -40,7 +40,7 @@ def interval_histogram(intervals: Sequence[float], mu: float, sigma: float, zero
     zeros = int(np.sum(np.asarray(intervals, dtype=float) == 0))
     if positive.size == 0:
         return _empty(title, "No positive intervals to plot")
-    note = f"{positive.size} intervals ≥ 1 day; {zeros} same-day (zero) intervals not shown ({zero_share:.1%})"
+    note = f"{positive.size} intervals of 1+ days; {zeros} same-day intervals not shown"
     figure = go.Figure()
     if log_scale:
         values = np.log(positive)
@@ -130,8 +130,11 @@ def purchase_timeline(timeline: pd.DataFrame, highlight: Optional[str] = None, m
 
 
 def rank_chart(trajectory: pd.DataFrame, chosen_day: Optional[int] = None, model: str = "",
-               title: str = "Ranking as days pass without a purchase") -> go.Figure:
-    """Rank of each product (1 at the top) against days since the customer's last purchase."""
+               title: str = "Ranking as days pass without a purchase", max_rank_shown: int = 20) -> go.Figure:
+    """Rank of each product (1 at the top) against days since the customer's last purchase.
+
+    The y axis stops at `max_rank_shown`; hover text gives the rank of points below it.
+    """
     if trajectory.empty:
         return _empty(title, "No repeat-purchasable product to rank")
     figure = go.Figure()
@@ -144,7 +147,10 @@ def rank_chart(trajectory: pd.DataFrame, chosen_day: Optional[int] = None, model
     if chosen_day is not None:
         figure.add_vline(x=chosen_day, line={"color": "#7f7f7f", "dash": "dot"}, annotation_text="chosen date")
     heading = f"{title} ({model})" if model else title
+    # A bump chart: ranks below `max_rank_shown` leave the plot instead of squashing the top.
+    lowest = int(min(trajectory["rank"].max(), max_rank_shown))
     figure.update_layout(title=html.escape(heading), xaxis_title="days since the last purchase",
-                         yaxis={"title": "rank (1 = first)", "autorange": "reversed", "dtick": 1},
+                         yaxis={"title": "rank (1 = first)", "range": [lowest + 0.5, 0.5],
+                                "dtick": 1 if lowest <= 20 else 5},
                          legend={"font": {"size": 10}}, height=480)
     return figure
