@@ -77,11 +77,13 @@ def purchase_events(orders: pd.DataFrame) -> pd.DataFrame:
 
 
 def _event_keys(orders: pd.DataFrame) -> np.ndarray:
-    stamps = pd.to_datetime(orders["timestamp"]).astype("int64").astype(str).to_numpy()
+    """One int64 key per purchase event: the basket code, or -1 - timestamp without a basket."""
+    stamps = pd.to_datetime(orders["timestamp"]).astype("int64").to_numpy()
     if "basket_id" not in orders.columns:
-        return stamps
-    baskets = orders["basket_id"].fillna("").astype(str).to_numpy()
-    return np.where(baskets == "", np.char.add("t", stamps.astype("U")), np.char.add("b", baskets.astype("U")))
+        return -1 - stamps
+    baskets = orders["basket_id"].astype(object).where(orders["basket_id"].notna(), "").astype(str)
+    codes, _ = pd.factorize(baskets, sort=False)
+    return np.where(baskets.to_numpy() == "", -1 - stamps, codes.astype("int64"))
 
 
 def pair_stats_pandas(orders: pd.DataFrame, events: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -144,26 +146,41 @@ def _finish_product_stats(stats: pd.DataFrame) -> pd.DataFrame:
 
 # DuckDB path ---------------------------------------------------------------------------------
 
+# The DuckDB path replaces customer and product ids by dense integers first: grouping, sorting
+# and windowing on one BIGINT pair key is several times faster than on two strings. Baskets
+# enter the event key as a 64-bit hash, so two baskets of the same customer and product would
+# merge only on a hash collision (probability about 1e-19 per pair of baskets).
+_DICTIONARY_SQL = """
+CREATE OR REPLACE TEMP VIEW repeat_source AS
+SELECT CAST(customer_id AS VARCHAR) AS customer_id,
+       CAST(product_id AS VARCHAR) AS product_id,
+       datediff('day', DATE '1970-01-01', CAST("timestamp" AS DATE)) AS day,
+       {basket_key} AS basket_key,
+       {stamp_key} AS stamp_key
+FROM {source};
+CREATE OR REPLACE TEMP TABLE repeat_customers AS
+SELECT customer_id, CAST(row_number() OVER () - 1 AS BIGINT) AS cid
+FROM (SELECT DISTINCT customer_id FROM repeat_source);
+CREATE OR REPLACE TEMP TABLE repeat_products AS
+SELECT product_id, CAST(row_number() OVER () - 1 AS BIGINT) AS pid
+FROM (SELECT DISTINCT product_id FROM repeat_source);
+"""
+
 _EVENTS_SQL = """
-CREATE OR REPLACE TEMP VIEW repeat_events AS
-SELECT customer_id, product_id, min(day) AS day
-FROM (
-    SELECT CAST(customer_id AS VARCHAR) AS customer_id,
-           CAST(product_id AS VARCHAR) AS product_id,
-           datediff('day', DATE '1970-01-01', CAST("timestamp" AS DATE)) AS day,
-           {event_key} AS event_key
-    FROM {source}
-)
-GROUP BY customer_id, product_id, event_key
+CREATE OR REPLACE TEMP TABLE repeat_events AS
+SELECT c.cid * {products} + p.pid AS pair, c.cid, p.pid, min(s.day) AS day
+FROM repeat_source AS s
+JOIN repeat_customers AS c USING (customer_id)
+JOIN repeat_products AS p USING (product_id)
+GROUP BY c.cid, p.pid, s.basket_key, s.stamp_key
 """
 
 _PRODUCT_STATS_SQL = """
 WITH gaps AS (
-    SELECT customer_id, product_id,
-           day - lag(day) OVER (PARTITION BY customer_id, product_id ORDER BY day) AS gap
+    SELECT pair, pid, day - lag(day) OVER (PARTITION BY pair ORDER BY day) AS gap
     FROM repeat_events
 ), per_pair AS (
-    SELECT product_id, customer_id,
+    SELECT pid, pair,
            count(*) AS purchases,
            count(gap) AS intervals,
            count(*) FILTER (WHERE gap = 0) AS zero_intervals,
@@ -172,9 +189,9 @@ WITH gaps AS (
            coalesce(sum(ln(gap)) FILTER (WHERE gap > 0), 0) AS log_sum,
            coalesce(sum(ln(gap) * ln(gap)) FILTER (WHERE gap > 0), 0) AS log_sq_sum
     FROM gaps
-    GROUP BY product_id, customer_id
+    GROUP BY pid, pair
 )
-SELECT product_id,
+SELECT p.product_id,
        count(*) AS customers,
        count(*) FILTER (WHERE purchases >= 2) AS repeat_customers,
        sum(purchases) AS purchases,
@@ -185,14 +202,17 @@ SELECT product_id,
        sum(log_sum) AS log_sum,
        sum(log_sq_sum) AS log_sq_sum
 FROM per_pair
-GROUP BY product_id
+JOIN repeat_products AS p USING (pid)
+GROUP BY p.product_id
 """
 
 _PAIR_STATS_SQL = """
-SELECT customer_id, product_id, count(*) AS purchases, min(day) AS first_day, max(day) AS last_day
-FROM repeat_events
-GROUP BY customer_id, product_id
-ORDER BY customer_id, product_id
+SELECT c.customer_id, p.product_id, count(*) AS purchases, min(e.day) AS first_day, max(e.day) AS last_day
+FROM repeat_events AS e
+JOIN repeat_customers AS c USING (cid)
+JOIN repeat_products AS p USING (pid)
+GROUP BY c.customer_id, p.product_id
+ORDER BY c.customer_id, p.product_id
 """
 
 
@@ -233,13 +253,17 @@ def _register_source(connection, source: OrdersSource) -> tuple[str, bool]:
 
 def _create_events_view(connection, source: OrdersSource) -> None:
     relation, has_basket = _register_source(connection, source)
+    # An event is a basket (hashed) or, for rows without a basket id, a timestamp.
+    stamp = 'epoch_us("timestamp")'
     if has_basket:
-        event_key = ("CASE WHEN basket_id IS NULL OR CAST(basket_id AS VARCHAR) = '' "
-                     "THEN 't' || CAST(epoch_us(\"timestamp\") AS VARCHAR) "
-                     "ELSE 'b' || CAST(basket_id AS VARCHAR) END")
+        missing = "basket_id IS NULL OR CAST(basket_id AS VARCHAR) = ''"
+        basket_key = f"CASE WHEN {missing} THEN NULL ELSE hash(CAST(basket_id AS VARCHAR)) END"
+        stamp_key = f"CASE WHEN {missing} THEN {stamp} ELSE NULL END"
     else:
-        event_key = "'t' || CAST(epoch_us(\"timestamp\") AS VARCHAR)"
-    connection.execute(_EVENTS_SQL.format(event_key=event_key, source=relation))
+        basket_key, stamp_key = "NULL", stamp
+    connection.execute(_DICTIONARY_SQL.format(basket_key=basket_key, stamp_key=stamp_key, source=relation))
+    products = connection.execute("SELECT count(*) FROM repeat_products").fetchone()[0]
+    connection.execute(_EVENTS_SQL.format(products=max(int(products), 1)))
 
 
 def product_stats_duckdb(source: OrdersSource, connection=None) -> pd.DataFrame:
