@@ -6,7 +6,10 @@ process, DuckDB and pandas compute the per-product statistics (RCP, interval cou
 for the log-normal fit) from that file. The script prints wall time and peak resident memory of
 each engine, their ratio, the load average, and whether both tables agree.
 
-Run: /work/venv/bin/python bench/repeat_scale.py [--rows 30000000] [--workdir DIR] [--skip-pandas]
+CPU time is reported too: on a shared machine the wall time depends on the load, and CPU time
+divided by the threads used bounds the wall time on an idle machine from below.
+
+Run: python bench/repeat_scale.py [--rows 30000000] [--workdir DIR] [--skip-pandas]
 """
 
 from __future__ import annotations
@@ -60,8 +63,9 @@ def run_engine(engine: str, parquet: Path, output: Path, memory_limit: str, thre
         table = stats.product_stats_pandas(orders)
     seconds = time.perf_counter() - started
     table.to_parquet(output, index=False)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"engine": engine, "seconds": seconds, "peak_rss_mb": peak_mb, "products": len(table)}))
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(json.dumps({"engine": engine, "seconds": seconds, "cpu_seconds": usage.ru_utime + usage.ru_stime,
+                      "peak_rss_mb": usage.ru_maxrss / 1024, "products": len(table)}))
 
 
 def spawn(engine: str, args: argparse.Namespace, parquet: Path, workdir: Path) -> dict:
@@ -111,8 +115,8 @@ def main() -> int:
         if "failed" in result:
             print(f"{result['engine']:>7}: failed: {result['failed']}")
         else:
-            print(f"{result['engine']:>7}: {result['seconds']:7.1f} s, peak RSS {result['peak_rss_mb']:7.0f} MB, "
-                  f"{result['products']:,} products")
+            print(f"{result['engine']:>7}: {result['seconds']:7.1f} s wall, {result['cpu_seconds']:7.1f} s CPU "
+                  f"(whole process), peak RSS {result['peak_rss_mb']:7.0f} MB, {result['products']:,} products")
     if len(results) == 2 and all("failed" not in result for result in results):
         import pandas as pd
 

@@ -45,6 +45,19 @@ def set_param(name: str, value: str) -> None:
         st.query_params[name] = value
 
 
+def url_threshold() -> float:
+    """The r_threshold from ``?r=``, or 0 with an error shown when it is not a number in [0, 0.95]."""
+    text = st.query_params.get("r", "0") or "0"
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 0.95:
+        st.error(f"Invalid r_threshold {text!r} in the URL; use a number from 0 to 0.95. Using 0.")
+        return 0.0
+    return value
+
+
 def fitted(spec: str, name: str, r_threshold: float, history: PurchaseHistory):
     try:
         return ui.run_with_progress(f"Fitting {MODEL_LABELS[name]}",
@@ -97,7 +110,7 @@ def product_view(spec: str, history: PurchaseHistory) -> None:
                         use_container_width=True)
 
     st.subheader("Repeat customer probability")
-    threshold = st.slider("r_threshold", 0.0, 0.95, float(st.query_params.get("r", 0.0) or 0.0), 0.01,
+    threshold = st.slider("r_threshold", 0.0, 0.95, url_threshold(), 0.01,
                           help="A product is repeat-purchasable when its RCP is above this threshold; "
                                "only those are ranked in the customer view.")
     set_param("r", f"{threshold:.2f}")
@@ -171,7 +184,8 @@ def customer_view(spec: str, history: PurchaseHistory) -> None:
     timeline = customer_timeline(history, customer)
     st.plotly_chart(figures.purchase_timeline(timeline, title=f"Purchases of customer {customer}"),
                     use_container_width=True)
-    model = fitted(spec, model_name, float(st.query_params.get("r", 0.0) or 0.0), history)
+    r_threshold = url_threshold()
+    model = fitted(spec, model_name, r_threshold, history)
     trajectory, anchor = rank_trajectory(model, customer, at, horizon_days=60, top=10)
     chosen = history.day_of(at) - anchor
     st.caption(f"Last purchase on or before {at}: {format_day(anchor)} ({chosen} days earlier). The chart keeps the "
@@ -180,7 +194,8 @@ def customer_view(spec: str, history: PurchaseHistory) -> None:
                     use_container_width=True)
     ranked = model.rank(customer, at)
     st.metric("Candidates", f"{len(ranked):,}",
-              help="Products this customer bought on or before the date whose RCP is above r_threshold.")
+              help=f"Products this customer bought on or before the date whose RCP is above r_threshold "
+                   f"({r_threshold:.2f}, set with the slider of the product view).")
     ui.show_table(ranked, f"buy-again-{customer}-{at}-{model_name.replace('*', 'x')}", hide_index=True, column_config={
         "rank": st.column_config.NumberColumn(help="1 = most likely to be bought again now"),
         "score": st.column_config.NumberColumn(help=model.description, format="%.4g"),

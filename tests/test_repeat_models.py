@@ -1,4 +1,4 @@
-"""Repeat rankers on simulated histories whose right answers are known."""
+"""Repeat rankers on simulated histories with known fitted values and rankings."""
 
 import numpy as np
 import pandas as pd
@@ -43,7 +43,7 @@ def degenerate_history():
         for day in (1, 8, 15, 22):
             rows.append((f"z{customer}", "fixed", f"2024-03-{day:02d} 10:00"))
     for customer in range(5):
-        rows.append((f"once{customer}", "single", "2024-03-05 12:00"))  # nobody buys it twice
+        rows.append((f"once{customer}", "single", "2024-03-05 12:00"))  # no customer buys it twice
         rows.append((f"once{customer}", "fixed", "2024-03-05 12:00"))
     products = pd.DataFrame({"product_id": ["same-day", "fixed", "single"], "category": ["a", "a", "b"]})
     return PurchaseHistory.from_orders(_orders(rows), products)

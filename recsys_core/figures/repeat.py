@@ -109,7 +109,7 @@ def rcp_threshold_curve(rcp: Sequence[float], threshold: float, title: str = "Re
 
 def purchase_timeline(timeline: pd.DataFrame, highlight: Optional[str] = None, max_products: int = 25,
                       title: str = "Purchase timeline") -> go.Figure:
-    """One row of markers per product (its most bought `max_products`), purchases over time."""
+    """Plot purchases over time, one row of markers per product (the `max_products` most bought)."""
     if timeline.empty:
         return _empty(title, "No purchases")
     counts = timeline["product_id"].value_counts()

@@ -2,8 +2,8 @@
 
 The models follow Bhagat et al., "Buy It Again: Modeling Repeat Purchase Recommendations"
 (KDD 2018). The probability that a customer buys product A again at time t is split as
-P(t) ~ Q(A) x R_A(t): Q is time-independent (the repeat customer probability, RCP) and R says
-when (the log-normal interval density of ATD, or the Poisson-Gamma purchase probability).
+P(t) ~ Q(A) x R_A(t): Q is time-independent (the repeat customer probability, RCP) and R gives
+the timing (the log-normal interval density of ATD, or the Poisson-Gamma purchase probability).
 
 Every ranker is fitted on a `PurchaseHistory` (or an orders table) and scores the products a
 customer bought before a date t. Only *repeat-purchasable* products, those with RCP above
@@ -101,7 +101,7 @@ class RepeatRanker:
     def score_state(self, state: pd.DataFrame, day: int) -> np.ndarray:
         """Scores of a customer-product state at `day`; subclasses define them.
 
-        `state` holds product_id, purchases, first_day, last_day (events on or before `day`).
+        `state` contains product_id, purchases, first_day, last_day (events on or before `day`).
         """
         raise NotImplementedError
 
@@ -197,11 +197,11 @@ class ATDModel(RepeatRanker):
     """Aggregate time distribution: a log-normal density of the days between repurchases.
 
     Intervals are pooled over all repeat customers of a product. Same-day repurchases (interval
-    0) form a point mass of weight ``zero_share``; the log-normal is fitted to the positive
+    0) form a point mass of weight ``zero_share``. The log-normal is fitted to the positive
     intervals, and the score at t days since the last purchase is
     ``(1 - zero_share) * lognormal_pdf(max(t, 0.5))``. Products with fewer than
     ``min_intervals`` positive intervals take the fit of their category, or the fit over all
-    products when the category has too few as well; ``fit_source`` says which.
+    products when the category has too few as well; ``fit_source`` names which.
     """
 
     name = "atd"
@@ -294,7 +294,7 @@ class PoissonGammaModel(RepeatRanker):
     posterior mean rate is lambda = (k + alpha) / (t + beta) and the score is the probability
     of at least one purchase in the next ``window_days``: 1 - exp(-lambda * window_days).
     Products with fewer than ``min_customers`` repeat customers take their category's prior,
-    or the prior over all products; ``fit_source`` says which.
+    or the prior over all products; ``fit_source`` names which.
     """
 
     name = "pg"
@@ -420,6 +420,7 @@ def fit_pg_params(history: PurchaseHistory, min_customers: int, population: str 
         "alpha": fitted["alpha"].to_numpy()[chosen],
         "beta": fitted["beta"].to_numpy()[chosen],
         "at_bound": fitted["at_bound"].to_numpy()[chosen],
+        "converged": fitted["converged"].to_numpy()[chosen],
         "fit_source": fitted["source"].to_numpy()[chosen],
         "fit_group": fitted["group"].to_numpy()[chosen],
     })

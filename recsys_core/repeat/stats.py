@@ -8,7 +8,7 @@ number of days between two successive events of the same customer and product. A
 
 Both engines return the same tables (`tests/test_repeat_stats.py` checks it). DuckDB reads
 Parquet files or Arrow tables in a streaming way and spills to disk, so it handles tens of
-millions of transactions on one machine; the pandas path is the reference implementation.
+millions of transactions on one machine. The pandas path is the reference implementation.
 
 Product statistics (one row per product)
 ----------------------------------------
@@ -77,7 +77,7 @@ def purchase_events(orders: pd.DataFrame) -> pd.DataFrame:
 
 
 def _event_keys(orders: pd.DataFrame) -> np.ndarray:
-    """One int64 key per purchase event: the basket code, or -1 - timestamp without a basket."""
+    """Return one int64 key per purchase event: the basket code, or -1 - timestamp without a basket."""
     stamps = pd.to_datetime(orders["timestamp"]).astype("int64").to_numpy()
     if "basket_id" not in orders.columns:
         return -1 - stamps
