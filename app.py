@@ -19,7 +19,7 @@ PAGES = {
         st.Page("pages/product_graph.py", title="Product graph", icon=":material/hub:", url_path="graph"),
     ],
     "Buy it again": [
-        st.Page("pages/buy_again.py", title="Buy it again", icon=":material/replay:", url_path="buy-again"),
+        st.Page("pages/buy_again.py", title="Buy it again", icon=":material/replay:", url_path="buy_again"),
     ],
 }
 

@@ -80,7 +80,7 @@ def product_view(spec: str, history: PurchaseHistory) -> None:
         st.error(str(error))
         report = None
     if report is not None:
-        st.markdown(f"**{ui.markdown_text(report['title'])}** (`{ui.markdown_text(product)}`)")
+        st.markdown(f"**{ui.markdown_text(report['title'])}** (product id {ui.markdown_text(product)})")
         columns = st.columns(6)
         columns[0].metric("μ (ln days)", f"{report['mu']:.3f}",
                           help="Mean of ln(interval) over positive repurchase intervals (maximum likelihood).")

@@ -48,7 +48,7 @@ def _errors(page) -> list[str]:
 
 
 def test_product_view_shows_fit(app_page, folder_spec):
-    app_page.open(f"buy-again?dataset={folder_spec}&view=product&product=milk", wait_text="μ (ln days)")
+    app_page.open(f"buy_again?dataset={folder_spec}&view=product&product=milk", wait_text="μ (ln days)")
     page = app_page.page
     assert app_page.exceptions() == []
     assert _errors(page) == []
@@ -60,7 +60,7 @@ def test_product_view_shows_fit(app_page, folder_spec):
 
 
 def test_customer_view_ranks_candidates(app_page, folder_spec):
-    app_page.open(f"buy-again?dataset={folder_spec}&view=customer&customer=c1&at=2024-05-01&model=atd",
+    app_page.open(f"buy_again?dataset={folder_spec}&view=customer&customer=c1&at=2024-05-01&model=atd",
                   wait_text="Candidates")
     page = app_page.page
     assert app_page.exceptions() == []
@@ -78,7 +78,7 @@ def test_customer_view_ranks_candidates(app_page, folder_spec):
     ("view=product&product=milk&r=abc", "Invalid r_threshold 'abc'"),
 ])
 def test_bad_input_shows_error(app_page, folder_spec, query, message):
-    app_page.open(f"buy-again?dataset={folder_spec}&{query}", wait_text="Buy it again")
+    app_page.open(f"buy_again?dataset={folder_spec}&{query}", wait_text="Buy it again")
     page = app_page.page
     assert app_page.exceptions() == []
     errors = _errors(page)
