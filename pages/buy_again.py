@@ -46,7 +46,7 @@ def set_param(name: str, value: str) -> None:
 
 
 def url_threshold() -> float:
-    """The r_threshold from ``?r=``, or 0 with an error shown when it is not a number in [0, 0.95]."""
+    """Return the r_threshold from ``?r=``, or 0 with an error shown when it is not a number in [0, 0.95]."""
     text = st.query_params.get("r", "0") or "0"
     try:
         value = float(text)
