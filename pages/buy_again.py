@@ -14,7 +14,7 @@ import streamlit as st
 from pages import ui
 from recsys_core.data import Dataset
 from recsys_core.figures import repeat as figures
-from recsys_core.repeat import MODEL_NAMES, PurchaseHistory, make_model
+from recsys_core.repeat import MODEL_NAMES, PurchaseHistory, UnknownCustomerError, make_model
 from recsys_core.repeat.evaluation import atd_calibration
 from recsys_core.repeat.history import format_day
 from recsys_core.repeat.memo import FITTED
@@ -169,14 +169,12 @@ def customer_view(spec: str, history: PurchaseHistory) -> None:
                                       "Poisson-Gamma purchase probability, their products with RCP, or a baseline.")
     set_param("customer", customer)
     set_param("model", model_name)
-    if not history.has_customer(customer):
-        try:
-            history.customer_events(customer)
-        except ValueError as error:
-            st.error(str(error))
-            return
+    try:
+        events = history.customer_events(customer)
+    except UnknownCustomerError as error:
+        st.error(str(error))
+        return
 
-    events = history.customer_events(customer)
     first = day_to_timestamp(int(events["day"].min())).date()
     last = day_to_timestamp(history.last_day + DAYS_SHOWN_AFTER_DATA).date()
     default_at = min(day_to_timestamp(int(events["day"].max()) + 7).date(), last)
