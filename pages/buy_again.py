@@ -14,7 +14,8 @@ import streamlit as st
 from pages import ui
 from recsys_core.data import Dataset
 from recsys_core.figures import repeat as figures
-from recsys_core.repeat import MODEL_NAMES, PurchaseHistory, make_model
+from recsys_core.repeat import MODEL_NAMES, PurchaseHistory, UnknownCustomerError, make_model
+from recsys_core.repeat.evaluation import atd_calibration
 from recsys_core.repeat.history import format_day
 from recsys_core.repeat.memo import FITTED
 from recsys_core.repeat.report import customer_timeline, product_report, rank_trajectory, rcp_table
@@ -46,7 +47,7 @@ def set_param(name: str, value: str) -> None:
 
 
 def url_threshold() -> float:
-    """The r_threshold from ``?r=``, or 0 with an error shown when it is not a number in [0, 0.95]."""
+    """Return the r_threshold from ``?r=``, or 0 with an error shown when it is not a number in [0, 0.95]."""
     text = st.query_params.get("r", "0") or "0"
     try:
         value = float(text)
@@ -108,6 +109,21 @@ def product_view(spec: str, history: PurchaseHistory) -> None:
                                                       title="Intervals in ln days"), use_container_width=True)
         st.plotly_chart(figures.qq_plot(report["interval_days"], report["mu"], report["sigma"]),
                         use_container_width=True)
+        calibration = atd_calibration(atd, products=[product], min_intervals=1)
+        if not calibration.empty:
+            st.markdown("**Calibration:** fitted against observed interval quantiles (positive intervals only)")
+            ui.show_table(calibration.drop(columns="product_id"), f"atd-calibration-{product}", hide_index=True,
+                          column_config={
+                              "predicted_days": st.column_config.NumberColumn(
+                                  help="exp(μ + σ z_q): the fitted log-normal quantile, in days", format="%.1f"),
+                              "observed_days": st.column_config.NumberColumn(
+                                  help="Quantile of this product's observed positive intervals", format="%.1f"),
+                              "log_ratio": st.column_config.NumberColumn(
+                                  help="ln(observed / fitted); 0 when the fit matches", format="%.3f"),
+                              "coverage": st.column_config.NumberColumn(
+                                  help="Share of observed intervals at or below the fitted quantile; "
+                                       "equals the quantile for a calibrated fit", format="%.3f"),
+                          })
 
     st.subheader("Repeat customer probability")
     threshold = st.slider("r_threshold", 0.0, 0.95, url_threshold(), 0.01,
@@ -153,14 +169,12 @@ def customer_view(spec: str, history: PurchaseHistory) -> None:
                                       "Poisson-Gamma purchase probability, their products with RCP, or a baseline.")
     set_param("customer", customer)
     set_param("model", model_name)
-    if not history.has_customer(customer):
-        try:
-            history.customer_events(customer)
-        except ValueError as error:
-            st.error(str(error))
-            return
+    try:
+        events = history.customer_events(customer)
+    except UnknownCustomerError as error:
+        st.error(str(error))
+        return
 
-    events = history.customer_events(customer)
     first = day_to_timestamp(int(events["day"].min())).date()
     last = day_to_timestamp(history.last_day + DAYS_SHOWN_AFTER_DATA).date()
     default_at = min(day_to_timestamp(int(events["day"].max()) + 7).date(), last)

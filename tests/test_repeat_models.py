@@ -217,3 +217,18 @@ def test_product_without_repeat_customers_is_explained(degenerate_history):
 
     with pytest.raises(NoRepeatCustomersError, match="'single' has no repeat customers: none of its 5 customers"):
         product_report(make_model("atd").fit(degenerate_history), "single")
+
+
+def test_pg_priors_are_read_back_from_cache(cycle_history, monkeypatch):
+    from recsys_core.repeat import models
+
+    first = models.cached_pg_params(cycle_history, 5, "all")
+
+    def fail(*args, **kwargs):
+        raise AssertionError("the cached priors should have been read, not refitted")
+
+    monkeypatch.setattr(models, "fit_pg_params", fail)
+    second = models.cached_pg_params(cycle_history, 5, "all")
+    pd.testing.assert_frame_equal(first, second)
+    with pytest.raises(AssertionError, match="should have been read"):
+        models.cached_pg_params(cycle_history, 6, "all")

@@ -55,7 +55,7 @@ class EvaluationResult:
 
 
 def default_cutoff(orders: pd.DataFrame, test_days: int = DEFAULT_TEST_DAYS) -> pd.Timestamp:
-    """The cut-off that leaves the last `test_days` days of the data for testing."""
+    """Return the cut-off that leaves the last `test_days` days of the data for testing."""
     last = pd.Timestamp(orders["timestamp"].max()).normalize()
     return last - pd.Timedelta(days=test_days - 1)
 
@@ -80,7 +80,7 @@ def rank_all(model: RepeatRanker, day: int) -> pd.DataFrame:
 def ranking_metrics(ranked: pd.DataFrame, relevant: pd.DataFrame, k: int = 10) -> dict[str, float]:
     """Average precision@k, recall@k and NDCG@10 over the customers in `relevant`.
 
-    `relevant` holds customer_id and product_id of the repurchases; `ranked` comes from
+    `relevant` contains customer_id and product_id of the repurchases; `ranked` comes from
     `rank_all`. A relevant product that is not ranked counts as a miss.
     """
     counts = relevant.groupby("customer_id").size().rename("relevant")

@@ -13,12 +13,14 @@ their order. Ties are broken by the most recent purchase, then by product id.
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any, ClassVar, Optional
 
 import numpy as np
 import pandas as pd
 
+from recsys_core import cache
 from recsys_core.progress import ProgressCallback, report
 from recsys_core.repeat.fitting import (
     SIGMA_FLOOR,
@@ -315,7 +317,7 @@ class PoissonGammaModel(RepeatRanker):
 
     def _fit(self, history: PurchaseHistory) -> pd.DataFrame:
         key = ("pg", self.min_customers, self.population)
-        return history.memo(key, lambda: fit_pg_params(history, self.min_customers, self.population)).copy()
+        return history.memo(key, lambda: cached_pg_params(history, self.min_customers, self.population)).copy()
 
     def rate(self, state: pd.DataFrame, day: int) -> np.ndarray:
         """Posterior mean purchase rate per day, (k + alpha) / (t + beta), t from the first purchase."""
@@ -427,6 +429,28 @@ def fit_pg_params(history: PurchaseHistory, min_customers: int, population: str 
     params = params.set_index("product_id")
     params.insert(0, "repeat_customers", per_product.reindex(params.index).fillna(0).astype("int64"))
     params["prior_mean_rate"] = params["alpha"] / params["beta"]
+    return params
+
+
+PG_FORMAT_VERSION = 1
+
+
+def cached_pg_params(history: PurchaseHistory, min_customers: int, population: str) -> pd.DataFrame:
+    """Load the Gamma priors fitted on this exact history from the artefact cache, or fit and store them.
+
+    The key hashes the customer-product table and the cut-off, so any change of data refits.
+    """
+    fingerprint = int(pd.util.hash_pandas_object(history.pairs, index=False).sum() % (1 << 63))
+    key = cache.cache_key("repeat-pg", PG_FORMAT_VERSION, fingerprint, history.end_day, min_customers, population)
+    path = cache.artifact_path("repeat-pg", key, ".parquet")
+    if path.is_file():
+        logger.info("reading Poisson-Gamma priors from %s", path)
+        return pd.read_parquet(path)
+    params = fit_pg_params(history, min_customers, population)
+    cache.atomic_write(path, lambda tmp: params.to_parquet(tmp))
+    meta = {"model": "pg", "min_customers": min_customers, "population": population,
+            "end_day": format_day(history.end_day), "products": len(params), "format": PG_FORMAT_VERSION}
+    cache.atomic_write_text(path.with_suffix(".json"), json.dumps(meta, indent=2))
     return params
 
 

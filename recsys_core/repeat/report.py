@@ -16,7 +16,7 @@ from recsys_core.repeat.models import ATDModel, RepeatRanker, rank_state
 
 
 def product_report(model: ATDModel, product: str) -> dict[str, Any]:
-    """RCP, log-normal fit and intervals of `product`.
+    """Collect the RCP, log-normal fit and intervals of `product`.
 
     Raises
     ------
@@ -57,7 +57,7 @@ def product_report(model: ATDModel, product: str) -> dict[str, Any]:
 
 
 def rcp_table(history: PurchaseHistory, r_threshold: float, min_customers: int = 1) -> pd.DataFrame:
-    """Products with their RCP and whether they pass `r_threshold`, most repeat customers first."""
+    """List products with their RCP and whether they pass `r_threshold`, most repeat customers first."""
     table = history.product_stats[["product_id", "customers", "repeat_customers", "rcp"]].copy()
     table = table[table["customers"] >= min_customers]
     table.insert(1, "title", [history.title(product) for product in table["product_id"]])
@@ -66,7 +66,7 @@ def rcp_table(history: PurchaseHistory, r_threshold: float, min_customers: int =
 
 
 def customer_timeline(history: PurchaseHistory, customer: str) -> pd.DataFrame:
-    """Purchase events of `customer` with date and title, oldest first."""
+    """List the purchase events of `customer` with date and title, oldest first."""
     events = history.customer_events(customer)
     return pd.DataFrame({
         "date": [format_day(int(day)) for day in events["day"]],
@@ -77,7 +77,7 @@ def customer_timeline(history: PurchaseHistory, customer: str) -> pd.DataFrame:
 
 
 def last_purchase_day(history: PurchaseHistory, customer: str, day: int) -> int:
-    """Day of the customer's last purchase on or before `day`."""
+    """Return the day of the customer's last purchase on or before `day`."""
     events = history.customer_events(customer)
     before = events["day"][events["day"] <= day]
     if before.empty:
@@ -90,7 +90,7 @@ def last_purchase_day(history: PurchaseHistory, customer: str, day: int) -> int:
 
 def rank_trajectory(model: RepeatRanker, customer: str, at: Any, horizon_days: int = 90,
                     top: int = 10) -> tuple[pd.DataFrame, int]:
-    """Ranks of a customer's candidates on each day after their last purchase before `at`.
+    """Rank a customer's candidates on each day after their last purchase before `at`.
 
     The purchase history stays as it was on the day of that last purchase (the anchor), so the
     chart shows how the ranking moves while the customer buys nothing.

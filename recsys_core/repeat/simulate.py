@@ -2,7 +2,7 @@
 
 Each customer buys each of their products as a renewal process: the days between purchases
 are drawn from the product's log-normal, ln t ~ N(mu, sigma^2), and rounded to whole days, so
-the fitted parameters have a known right answer.
+the fitted parameters have known true values.
 """
 
 from __future__ import annotations
