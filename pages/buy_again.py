@@ -54,7 +54,7 @@ def url_threshold() -> float:
     except ValueError:
         value = -1.0
     if not 0.0 <= value <= 0.95:
-        st.error(f"Invalid r_threshold {text!r} in the URL; use a number from 0 to 0.95. Using 0.")
+        ui.error(f"Invalid r_threshold {text!r} in the URL; use a number from 0 to 0.95. Using 0.")
         return 0.0
     return value
 
@@ -64,7 +64,7 @@ def fitted(spec: str, name: str, r_threshold: float, history: PurchaseHistory):
         return ui.run_with_progress(f"Fitting {MODEL_LABELS[name]}",
                                     lambda progress: load_model(name, r_threshold, history))
     except ValueError as error:
-        st.error(f"Cannot fit {MODEL_LABELS[name]} on {spec!r}: {error}")
+        ui.error(f"Cannot fit {MODEL_LABELS[name]} on {spec!r}: {error}")
         st.stop()
 
 
@@ -78,7 +78,7 @@ def product_view(spec: str, history: PurchaseHistory) -> None:
     try:
         report = product_report(atd, product)
     except ValueError as error:
-        st.error(str(error))
+        ui.error(str(error))
         report = None
     if report is not None:
         st.markdown(f"**{ui.markdown_text(report['title'])}** (product id {ui.markdown_text(product)})")
@@ -161,7 +161,7 @@ def customer_view(spec: str, history: PurchaseHistory) -> None:
                                help="Customer (household) id from the orders table.").strip()
     model_name = st.query_params.get("model", "rcp*atd")
     if model_name not in MODEL_NAMES:
-        st.error(f"Unknown model {model_name!r} in the URL; choose one of {', '.join(MODEL_NAMES)}. Showing rcp*atd.")
+        ui.error(f"Unknown model {model_name!r} in the URL; choose one of {', '.join(MODEL_NAMES)}. Showing rcp*atd.")
         model_name = "rcp*atd"
     model_name = right.selectbox("Model", MODEL_NAMES, index=MODEL_NAMES.index(model_name),
                                  format_func=lambda name: MODEL_LABELS[name],
@@ -172,7 +172,7 @@ def customer_view(spec: str, history: PurchaseHistory) -> None:
     try:
         events = history.customer_events(customer)
     except UnknownCustomerError as error:
-        st.error(str(error))
+        ui.error(str(error))
         return
 
     first = day_to_timestamp(int(events["day"].min())).date()
@@ -189,7 +189,7 @@ def customer_view(spec: str, history: PurchaseHistory) -> None:
                     f"date {at} is outside this customer's range: pick a date from {first} (their first purchase) "
                     f"to {last} ({DAYS_SHOWN_AFTER_DATA} days after the last order)")
         except ValueError as error:
-            st.error(f"{error}. Showing {default_at} instead.")
+            ui.error(f"{error}. Showing {default_at} instead.")
             at = default_at
     at = st.slider("Ranking date", min_value=first, max_value=last, value=at, format="YYYY-MM-DD",
                    help="Candidates are ranked with the purchases on or before this date.")
@@ -224,19 +224,19 @@ st.caption("Which products a customer is likely to buy again, and when: RCP, log
 dataset = ui.current_dataset()
 spec = ui.current_spec()
 if dataset.orders is None or dataset.orders.empty:
-    st.error(f"Dataset {spec!r} has no orders table, which buy-it-again needs; pick a dataset with orders, "
+    ui.error(f"Dataset {spec!r} has no orders table, which buy-it-again needs; pick a dataset with orders, "
              "such as completejourney.")
     st.stop()
 try:
     history = ui.run_with_progress("Preparing purchase history",
                                    lambda progress: load_history(spec, dataset, progress))
 except ValueError as error:
-    st.error(f"Cannot prepare the purchase history of {spec!r}: {error}")
+    ui.error(f"Cannot prepare the purchase history of {spec!r}: {error}")
     st.stop()
 
 requested_view = st.query_params.get("view", "product")
 if requested_view not in VIEWS:
-    st.error(f"Unknown view {requested_view!r} in the URL; use view=product or view=customer. Showing the product view.")
+    ui.error(f"Unknown view {requested_view!r} in the URL; use view=product or view=customer. Showing the product view.")
     requested_view = "product"
 view = st.radio("View", list(VIEWS), index=list(VIEWS).index(requested_view), format_func=VIEWS.get,
                 horizontal=True, label_visibility="collapsed")

@@ -24,10 +24,10 @@ def _int_param(name: str, default: int, low: int, high: int) -> int:
     try:
         value = int(text)
     except ValueError:
-        st.error(f"URL parameter {name}={text!r} is not an integer; using {default}.")
+        ui.error(f"URL parameter {name}={text!r} is not an integer; using {default}.")
         return default
     if not low <= value <= high:
-        st.error(f"URL parameter {name}={value} is outside {low}–{high}; using {default}.")
+        ui.error(f"URL parameter {name}={value} is outside {low}–{high}; using {default}.")
         return default
     return value
 
@@ -69,7 +69,7 @@ try:
         lambda progress: demo.materialize(customers=customers, days=days, seed=seed, progress=progress))
     dataset, truth = _read_world(str(path))
 except (ValueError, OSError) as error:
-    st.error(f"Cannot generate the demo world: {error}. Change the parameters above.")
+    ui.error(f"Cannot generate the demo world: {error}. Change the parameters above.")
     st.stop()
 
 is_default = (customers, days, seed) == (demo.DEFAULT_CUSTOMERS, demo.DEFAULT_DAYS, demo.DEFAULT_SEED)

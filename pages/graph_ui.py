@@ -24,6 +24,8 @@ _URL_FIELDS = {
     "min_lift": ("min_lift", float),
     "top_n": ("top_n", int),
 }
+# Ranges of the sidebar inputs; a URL value outside them falls back to the default.
+_LIMITS = {"min_pair_baskets": (1, 1000), "min_confidence": (0.0, 1.0), "min_lift": (0.0, 100.0), "top_n": (1, 200)}
 
 
 def params_from_url() -> GraphParams:
@@ -31,14 +33,21 @@ def params_from_url() -> GraphParams:
     values = {}
     for key, (field, kind) in _URL_FIELDS.items():
         if key in st.query_params:
+            low, high = _LIMITS[field]
             try:
-                values[field] = kind(st.query_params[key])
+                value = kind(st.query_params[key])
             except ValueError:
-                st.warning(f"Ignoring invalid {key}={st.query_params[key]!r} in the URL; using {getattr(_DEFAULTS, field)}.")
+                value = None
+            # The negated test also rejects NaN, which fails every comparison.
+            if value is None or not low <= value <= high:
+                ui.warning(f"Ignoring invalid {key}={st.query_params[key]!r} in the URL: use a number from {low} "
+                           f"to {high}. Using {getattr(_DEFAULTS, field)}.")
+                continue
+            values[field] = value
     try:
         return replace(_DEFAULTS, **values)
     except ValueError as error:
-        st.warning(f"Ignoring the thresholds in the URL: {error}")
+        ui.warning(f"Ignoring the thresholds in the URL: {error}")
         return _DEFAULTS
 
 
@@ -48,16 +57,16 @@ def threshold_controls(params: GraphParams) -> GraphParams:
         st.caption("Used only when the dataset has orders but lists no edges, such as Complete Journey.")
         chosen = {
             "min_pair_baskets": st.number_input(
-                "Min baskets per pair", 1, 1000, params.min_pair_baskets,
+                "Min baskets per pair", *_LIMITS["min_pair_baskets"], params.min_pair_baskets,
                 help="a → b needs at least this many baskets that hold both products"),
             "min_confidence": st.number_input(
-                "Min P(b | a)", 0.0, 1.0, params.min_confidence, step=0.01, format="%.2f",
+                "Min P(b | a)", *_LIMITS["min_confidence"], params.min_confidence, step=0.01, format="%.2f",
                 help="Share of baskets with a that also hold b; also the edge weight"),
             "min_lift": st.number_input(
-                "Min lift", 0.0, 100.0, params.min_lift, step=0.5,
+                "Min lift", *_LIMITS["min_lift"], params.min_lift, step=0.5,
                 help="P(b | a) / P(b) must exceed this, so that staples do not collect every edge"),
             "top_n": st.number_input(
-                "Out-edges kept per product", 1, 200, params.top_n,
+                "Out-edges kept per product", *_LIMITS["top_n"], params.top_n,
                 help="The strongest edges by P(b | a) are kept"),
         }
     for key, (field, _) in _URL_FIELDS.items():

@@ -7,6 +7,7 @@ import plotly.express as px
 import streamlit as st
 
 from pages import graph_ui, ui
+from recsys_core.figures.text import plotly_text
 from recsys_core.data import TABLES, DatasetError
 
 st.title("Overview")
@@ -33,7 +34,7 @@ else:
 try:
     graph = graph_ui.current_graph(dataset, graph_ui.params_from_url())
 except DatasetError as error:
-    st.error(f"Cannot build the product graph: {error}")
+    ui.error(f"Cannot build the product graph: {error}")
     graph = None
 if graph is not None:
     stats = graph.stats()
@@ -79,7 +80,9 @@ if orders is not None:
         units.groupby(products.set_index("product_id")["category"].reindex(units.index)).sum()).fillna(0).astype(int)
 left, right = st.columns([3, 2])
 with left:
-    figure = px.bar(counts.iloc[::-1], x="products", y="category", orientation="h", height=420,
+    # Plotly renders tags such as <a> and <span> in axis labels, so category names are escaped.
+    chart_rows = counts.iloc[::-1].assign(category=lambda frame: frame["category"].map(plotly_text))
+    figure = px.bar(chart_rows, x="products", y="category", orientation="h", height=420,
                     hover_data={"products": ":,"})
     figure.update_traces(hovertemplate="%{y}<br>%{x:,} products in this category<extra></extra>")
     figure.update_layout(margin={"l": 10, "r": 10, "t": 10, "b": 10}, yaxis_title=None)

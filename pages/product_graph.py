@@ -19,7 +19,7 @@ params = graph_ui.threshold_controls(graph_ui.params_from_url())
 try:
     graph = graph_ui.current_graph(dataset, params)
 except DatasetError as error:
-    st.error(f"Cannot build the product graph: {error}")
+    ui.error(f"Cannot build the product graph: {error}")
     st.stop()
 
 degrees = graph.degrees()
@@ -46,7 +46,7 @@ def _set_product(product_id: str) -> None:
 # ------------------------------------------------------------------ choose a product
 requested = st.query_params.get("product")
 if requested is not None and requested not in graph:
-    st.error(f"Product {ui.markdown_text(repr(requested))} from the URL is not in dataset "
+    ui.error(f"Product {ui.markdown_text(repr(requested))} from the URL is not in dataset "
              f"{ui.markdown_text(repr(graph.name))}. Search for a product by id or title below.")
     requested = None
 
@@ -60,7 +60,7 @@ if search.strip():
     found = ranked.loc[found].sort_values("total", ascending=False).index[:SEARCH_RESULTS]
     options = list(dict.fromkeys(exact + list(found)))
     if not options:
-        st.warning(f"No product id or title contains {ui.markdown_text(repr(text))}; "
+        ui.warning(f"No product id or title contains {ui.markdown_text(repr(text))}; "
                    "try a shorter part of the title.")
 else:
     options = list(ranked.sort_values("total", ascending=False).index[:SEARCH_RESULTS])

@@ -42,6 +42,20 @@ def markdown_text(text: Any) -> str:
 _ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 
+def error(message: Any) -> None:
+    """Show `message` in an error box as plain text.
+
+    Messages quote URL parameters, paths and file contents, so markdown in them must not render:
+    an image link in a crafted URL would otherwise make the viewer's browser fetch it.
+    """
+    st.error(markdown_text(message))
+
+
+def warning(message: Any) -> None:
+    """Show `message` in a warning box as plain text (see `error`)."""
+    st.warning(markdown_text(message))
+
+
 def dataset_picker() -> None:
     """Draw the sidebar dataset picker and keep ``?dataset=`` in the URL in sync."""
     builtins = list(registry.BUILTINS)
@@ -121,11 +135,11 @@ def current_dataset() -> Dataset:
         st.stop()
     try:
         return run_with_progress(f"Loading dataset {spec}", lambda progress: _load_cached(spec, progress))
-    except DatasetError as error:
-        st.error(f"Cannot load dataset {spec!r}: {error}")
+    except DatasetError as failure:
+        error(f"Cannot load dataset {spec!r}: {failure}")
         st.stop()
-    except OSError as error:
-        st.error(f"Cannot read dataset {spec!r}: {error}")
+    except OSError as failure:
+        error(f"Cannot read dataset {spec!r}: {failure}")
         st.stop()
     raise AssertionError("unreachable")
 

@@ -45,3 +45,17 @@ def test_demo_phone_links_to_its_case(browser, fresh_server):
     assert page.exceptions() == []
     assert page.foreign_requests() == []
     context.close()
+
+
+def test_url_values_render_as_text(browser, fresh_server):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = RecordedPage(context.new_page(), fresh_server.url)
+    image = f"![x]({fresh_server.url}/probe.png)"
+    query = urllib.parse.urlencode({"dataset": "demo", "product": PHONE, "top_n": "5000", "min_conf": image})
+    page.open(f"product_graph?{query}", wait_text="Apple iPhone 8 64GB Space Gray")
+
+    assert page.page.get_by_text("Ignoring invalid top_n='5000'").count() == 1
+    assert page.page.get_by_text(image, exact=False).count() >= 1
+    assert not any(url.endswith("/probe.png") for url in page.requests)
+    assert page.exceptions() == []
+    context.close()

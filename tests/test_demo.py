@@ -420,3 +420,24 @@ def test_cold_start_complements_fit(world):
         assert device in cold or complement in cold
         relation = rules[(products.loc[device, "type"], products.loc[complement, "type"])]
         assert catalog.fits(relation, products.loc[device, "attributes"], products.loc[complement, "attributes"])
+
+
+def test_save_world_keeps_foreign_folder(tmp_path):
+    from recsys_core.data import demo
+
+    dataset, truth = demo.generate(customers=60, days=30, seed=3)
+    target = tmp_path / "notes"
+    target.mkdir()
+    (target / "notes.txt").write_text("important", encoding="utf-8")
+    with pytest.raises(ValueError, match="notes.txt"):
+        demo.save_world(dataset, truth, target)
+    assert (target / "notes.txt").read_text(encoding="utf-8") == "important"
+
+    demo.save_world(dataset, truth, tmp_path / "world")
+    demo.save_world(dataset, truth, tmp_path / "world")  # replacing an earlier world is allowed
+    assert (tmp_path / "world" / "truth.json").is_file()
+
+    a_file = tmp_path / "file.txt"
+    a_file.write_text("x", encoding="utf-8")
+    with pytest.raises(ValueError, match="is not a folder"):
+        demo.save_world(dataset, truth, a_file)

@@ -40,7 +40,7 @@ def test_missing_required_column_names_it():
 def test_invalid_timestamp_names_row():
     orders = pd.DataFrame({"customer_id": ["u", "u"], "product_id": ["a", "a"],
                            "timestamp": ["2024-01-01", "not a date"]})
-    with pytest.raises(DatasetError, match="invalid timestamp 'not a date' in row 1"):
+    with pytest.raises(DatasetError, match="invalid timestamp 'not a date' in data row 2"):
         make_dataset("toy", "orders.csv", products=_products(), orders=orders)
 
 

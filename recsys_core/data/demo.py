@@ -40,7 +40,7 @@ from recsys_core import cache
 from recsys_core.data import folder as folder_format
 from recsys_core.data.demo_catalog import Catalog, Complement, load_catalog
 from recsys_core.data.demo_queries import Query, QueryWriter, matches
-from recsys_core.data.schema import Dataset, DatasetError, make_dataset
+from recsys_core.data.schema import TABLES, Dataset, DatasetError, make_dataset
 from recsys_core.progress import ProgressCallback, report
 
 logger = logging.getLogger(__name__)
@@ -255,13 +255,35 @@ def materialize(customers: int = DEFAULT_CUSTOMERS, days: int = DEFAULT_DAYS, se
 
 
 def save_world(dataset: Dataset, truth: DemoTruth, target: str | Path) -> Path:
-    """Write `dataset` in the folder format and its truth as ``truth.json`` in the same folder."""
+    """Write `dataset` in the folder format and its truth as ``truth.json`` in the same folder.
+
+    An existing folder is replaced only when it holds nothing but an earlier demo world, so a
+    mistyped ``--out`` never deletes a user's files.
+
+    Raises
+    ------
+    ValueError
+        When `target` is a file, a folder with other content, or cannot be written.
+    """
+    target = Path(target).expanduser()
+    if target.exists() and not target.is_dir():
+        raise ValueError(f"{target} exists and is not a folder; choose a new folder for the demo world")
+    if target.is_dir():
+        world_files = {TRUTH_FILE, "info.json"} | {f"{table}.parquet" for table in TABLES}
+        foreign = sorted(path.name for path in target.iterdir() if path.name not in world_files)
+        if foreign:
+            raise ValueError(
+                f"{target} already contains files that are not part of a demo world ({', '.join(foreign[:5])}); "
+                "choose a new or empty folder")
 
     def write(tmp: Path) -> None:
         folder_format.save(dataset, tmp)
         (tmp / TRUTH_FILE).write_text(truth.to_json(), encoding="utf-8")
 
-    return cache.atomic_write(Path(target), write)
+    try:
+        return cache.atomic_write(target, write)
+    except OSError as error:
+        raise ValueError(f"cannot write the demo world to {target}: {error.strerror}") from None
 
 
 def read_truth(world_folder: str | Path) -> DemoTruth:

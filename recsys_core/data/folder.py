@@ -32,6 +32,9 @@ def load(path: str, name: str | None = None, progress=None) -> Dataset:
         table does not match the schema.
     """
     folder = Path(path).expanduser()
+    if folder.is_file():
+        raise DatasetError(f"{str(folder)!r} is a file; folder:PATH needs the folder that contains it, "
+                           f"such as folder:{folder.parent}")
     if not folder.is_dir():
         raise DatasetError(f"folder {str(folder)!r} does not exist; give the path of a folder of CSV or Parquet files")
     tables: dict[str, pd.DataFrame] = {}

@@ -28,6 +28,7 @@ labelled_queries
 from __future__ import annotations
 
 import logging
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -200,25 +201,29 @@ def _coerce(series: pd.Series, column: Column, table: str, origin: str) -> pd.Se
     if column.kind == "str":
         if column.required and series.isna().any():
             row = int(np.flatnonzero(series.isna().to_numpy())[0])
-            raise DatasetError(f"{where} is empty in row {row}; every row needs a value")
+            raise DatasetError(f"{where} is empty in data row {row + 1}; every row needs a value")
         return series.map(_to_text).astype(object)
     if column.kind in ("float", "int"):
         numbers = pd.to_numeric(series, errors="coerce")
         invalid = numbers.isna() & series.notna()
         if invalid.any():
             row = int(np.flatnonzero(invalid.to_numpy())[0])
-            raise DatasetError(f"{where} has non-numeric value {series.iloc[row]!r} in row {row}")
+            raise DatasetError(f"{where} has non-numeric value {series.iloc[row]!r} in data row {row + 1}")
         if column.kind == "int":
             return numbers.fillna(_DEFAULTS["int"]).astype("int64")
         if column.default is not None:
             numbers = numbers.fillna(column.default)
         return numbers.astype("float64")
     if column.kind == "datetime":
-        times = pd.to_datetime(series, errors="coerce")
+        with warnings.catch_warnings():
+            # pandas warns when it cannot infer one format for all rows; rows it cannot parse
+            # become NaT and are reported below, so the warning adds nothing for the user.
+            warnings.simplefilter("ignore", UserWarning)
+            times = pd.to_datetime(series, errors="coerce")
         invalid = times.isna()
         if invalid.any():
             row = int(np.flatnonzero(invalid.to_numpy())[0])
-            raise DatasetError(f"{where} has invalid timestamp {series.iloc[row]!r} in row {row}")
+            raise DatasetError(f"{where} has invalid timestamp {series.iloc[row]!r} in data row {row + 1}")
         return times.astype("datetime64[ns]")
     if column.kind == "dict":
         return series.map(lambda value: _to_dict(value, where))

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import html
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from recsys_core.figures.graph_html import COPURCHASE_COLOR, COVIEW_COLOR
+from recsys_core.figures.text import plotly_text
 
 IN_COLOR = "#7a4fb0"
 
@@ -39,7 +39,7 @@ def degree_distribution_figure(distributions: dict[str, list[list[int]]], coview
         figure.add_trace(go.Scatter(
             x=degree[positive], y=count[positive] / total, mode="lines+markers", name=f"{label} (zero: {zero_share:.0%})",
             line={"color": color}, marker={"size": 5},
-            hovertemplate=f"{html.escape(definition)}<br>degree %{{x}}: %{{y:.2%}} of products<extra></extra>",
+            hovertemplate=f"{plotly_text(definition)}<br>degree %{{x}}: %{{y:.2%}} of products<extra></extra>",
         ))
     figure.update_layout(
         xaxis={"type": "log", "title": "degree"},
@@ -63,7 +63,7 @@ def degree_scatter_figure(degrees: pd.DataFrame, titles: pd.Series, highlight: s
     if len(frame) > max_points:
         frame = frame.assign(total=frame["in_degree"] + frame["out_degree"]).nlargest(max_points, "total")
     ids = frame.index.to_numpy()
-    hover = [html.escape(str(titles.get(product_id, product_id)))[:80] for product_id in ids]
+    hover = [plotly_text(str(titles.get(product_id, product_id)))[:80] for product_id in ids]
     figure = go.Figure(go.Scattergl(
         x=frame["in_degree"] + 1, y=frame["out_degree"] + 1, mode="markers",
         marker={"size": 6, "color": COPURCHASE_COLOR, "opacity": 0.45},

@@ -6,7 +6,6 @@ title is escaped here. Empty inputs give an empty figure with a note instead of 
 
 from __future__ import annotations
 
-import html
 from typing import Optional, Sequence
 
 import numpy as np
@@ -14,13 +13,14 @@ import pandas as pd
 import plotly.graph_objects as go
 from scipy.stats import norm
 
+from recsys_core.figures.text import plotly_text
 from recsys_core.repeat.fitting import lognormal_pdf
 
 
 def _empty(title: str, note: str) -> go.Figure:
     figure = go.Figure()
     figure.update_layout(title=title, xaxis={"visible": False}, yaxis={"visible": False},
-                         annotations=[{"text": html.escape(note), "showarrow": False, "font": {"size": 14}}])
+                         annotations=[{"text": plotly_text(note), "showarrow": False, "font": {"size": 14}}])
     return figure
 
 
@@ -60,7 +60,7 @@ def interval_histogram(intervals: Sequence[float], mu: float, sigma: float, zero
         hovertemplate="%{x}<br>density %{y:.4f}<extra>observed intervals</extra>"))
     figure.add_trace(go.Scatter(x=grid, y=np.nan_to_num(density), mode="lines", name=f"fit μ={mu:.2f}, σ={sigma:.2f}",
                                 line={"color": "#d62728", "width": 2}, hovertemplate=hover))
-    figure.update_layout(title={"text": f"{html.escape(title)}<br><sup>{html.escape(note)}</sup>"},
+    figure.update_layout(title={"text": f"{plotly_text(title)}<br><sup>{plotly_text(note)}</sup>"},
                          xaxis_title=x_title, yaxis_title="density", bargap=0.02,
                          legend={"orientation": "h", "y": -0.2})
     return figure
@@ -82,7 +82,7 @@ def qq_plot(intervals: Sequence[float], mu: float, sigma: float, title: str = "L
         hovertemplate="quantile %{customdata:.2f}<br>fitted %{x:.1f} days<br>observed %{y:.0f} days<extra></extra>"))
     figure.add_trace(go.Scatter(x=[low, high], y=[low, high], mode="lines", name="observed = fitted",
                                 line={"color": "#7f7f7f", "dash": "dash"}, hoverinfo="skip"))
-    figure.update_layout(title=html.escape(title), xaxis={"title": "fitted quantile (days)", "type": "log"},
+    figure.update_layout(title=plotly_text(title), xaxis={"title": "fitted quantile (days)", "type": "log"},
                          yaxis={"title": "observed interval (days)", "type": "log"},
                          legend={"orientation": "h", "y": -0.2})
     return figure
@@ -102,7 +102,7 @@ def rcp_threshold_curve(rcp: Sequence[float], threshold: float, title: str = "Re
         hovertemplate="RCP > %{x:.2f}: %{y} products<extra></extra>"))
     figure.add_vline(x=threshold, line={"color": "#d62728", "dash": "dash"},
                      annotation_text=f"r_threshold {threshold:.2f}: {kept} products")
-    figure.update_layout(title=html.escape(title), xaxis_title="r_threshold",
+    figure.update_layout(title=plotly_text(title), xaxis_title="r_threshold",
                          yaxis_title="products with RCP > r_threshold")
     return figure
 
@@ -115,7 +115,7 @@ def purchase_timeline(timeline: pd.DataFrame, highlight: Optional[str] = None, m
     counts = timeline["product_id"].value_counts()
     shown = counts.index[:max_products]
     data = timeline[timeline["product_id"].isin(shown)]
-    labels = {product: html.escape(f"{title_text[:40]} ({product})")
+    labels = {product: plotly_text(f"{title_text[:40]} ({product})")
               for product, title_text in zip(data["product_id"], data["title"])}
     figure = go.Figure(go.Scatter(
         x=pd.to_datetime(data["date"]), y=data["product_id"].map(labels), mode="markers",
@@ -123,7 +123,7 @@ def purchase_timeline(timeline: pd.DataFrame, highlight: Optional[str] = None, m
         hovertemplate="%{y}<br>%{x|%Y-%m-%d}<extra></extra>"))
     order = [labels[product] for product in shown[::-1]]
     subtitle = f"{len(shown)} of {len(counts)} products (most bought first)"
-    figure.update_layout(title={"text": f"{html.escape(title)}<br><sup>{html.escape(subtitle)}</sup>"},
+    figure.update_layout(title={"text": f"{plotly_text(title)}<br><sup>{plotly_text(subtitle)}</sup>"},
                          xaxis_title="date", yaxis={"categoryorder": "array", "categoryarray": order},
                          height=max(300, 22 * len(shown) + 120), margin={"l": 10})
     return figure
@@ -139,7 +139,7 @@ def rank_chart(trajectory: pd.DataFrame, chosen_day: Optional[int] = None, model
         return _empty(title, "No repeat-purchasable product to rank")
     figure = go.Figure()
     for product, rows in trajectory.groupby("product_id", sort=False):
-        name = html.escape(f"{str(rows['title'].iloc[0])[:40]} ({product})")
+        name = plotly_text(f"{str(rows['title'].iloc[0])[:40]} ({product})")
         figure.add_trace(go.Scatter(
             x=rows["days_since_last"], y=rows["rank"], mode="lines", name=name,
             customdata=np.stack([rows["date"].to_numpy(), rows["score"].to_numpy()], axis=1),
@@ -149,7 +149,7 @@ def rank_chart(trajectory: pd.DataFrame, chosen_day: Optional[int] = None, model
     heading = f"{title} ({model})" if model else title
     # A bump chart: ranks below `max_rank_shown` leave the plot instead of squashing the top.
     lowest = int(min(trajectory["rank"].max(), max_rank_shown))
-    figure.update_layout(title=html.escape(heading), xaxis_title="days since the last purchase",
+    figure.update_layout(title=plotly_text(heading), xaxis_title="days since the last purchase",
                          yaxis={"title": "rank (1 = first)", "range": [lowest + 0.5, 0.5],
                                 "dtick": 1 if lowest <= 20 else 5},
                          legend={"font": {"size": 10}}, height=480)

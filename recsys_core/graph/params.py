@@ -60,8 +60,8 @@ class GraphParams:
         for name in ("min_confidence", "coview_min_jaccard"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"GraphParams.{name} must be between 0 and 1, got {getattr(self, name)}")
-        if self.min_lift < 0:
-            raise ValueError(f"GraphParams.min_lift must be non-negative, got {self.min_lift}")
+        if not 0 <= self.min_lift < float("inf"):
+            raise ValueError(f"GraphParams.min_lift must be a finite number of at least 0, got {self.min_lift}")
 
     def to_dict(self) -> dict:
         return asdict(self)
