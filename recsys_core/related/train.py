@@ -130,15 +130,23 @@ class _NegativeSampler:
         self.n = num_products
         self.generator = generator
 
-    def sample(self, queries: torch.Tensor, count: int) -> torch.Tensor:
+    def sample(self, queries: torch.Tensor, count: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """Draw `count` negatives per query: ``[B, count]`` ids and a mask of the valid ones.
+
+        A draw that is still a training neighbour after ten redraws (only possible for products
+        linked to most of the catalog) is marked invalid and left out of the loss.
+        """
         negatives = torch.randint(0, self.n, (len(queries), count), generator=self.generator)
-        for _ in range(3):
-            keys = queries.unsqueeze(1).numpy().astype(np.int64) * self.n + negatives.numpy()
-            hit = torch.from_numpy(_contains(self.known, keys) | (negatives == queries.unsqueeze(1)).numpy())
+        for _ in range(10):
+            hit = self._hits(queries, negatives)
             if not hit.any():
                 break
             negatives[hit] = torch.randint(0, self.n, (int(hit.sum()),), generator=self.generator)
-        return negatives
+        return negatives, ~self._hits(queries, negatives)
+
+    def _hits(self, queries: torch.Tensor, negatives: torch.Tensor) -> torch.Tensor:
+        keys = queries.unsqueeze(1).numpy().astype(np.int64) * self.n + negatives.numpy()
+        return torch.from_numpy(_contains(self.known, keys) | (negatives == queries.unsqueeze(1)).numpy())
 
 
 def build_model(in_dim: int, num_products: int, params: RelatedParams) -> RelatedGNN:
@@ -146,8 +154,12 @@ def build_model(in_dim: int, num_products: int, params: RelatedParams) -> Relate
                       num_products if params.offsets else None)
 
 
-def _pairwise(better: torch.Tensor, worse: torch.Tensor, temperature: float) -> torch.Tensor:
-    return F.softplus(-(better - worse) / temperature).mean()
+def _pairwise(better: torch.Tensor, worse: torch.Tensor, temperature: float,
+              valid: Optional[torch.Tensor] = None) -> torch.Tensor:
+    losses = F.softplus(-(better - worse) / temperature)
+    if valid is None:
+        return losses.mean()
+    return (losses * valid).sum() / valid.sum().clamp(min=1)
 
 
 def train_model(graph: ProductGraph, features: torch.Tensor, params: RelatedParams,
@@ -201,9 +213,9 @@ def train_model(graph: ProductGraph, features: torch.Tensor, params: RelatedPara
             positive = (source_u * target_v).sum(-1)
             loss = torch.zeros(())
             if "copurchase" in terms:
-                negatives = sampler.sample(u, params.negatives)
+                negatives, valid = sampler.sample(u, params.negatives)
                 negative = (source_u.unsqueeze(1) * _rows(target, negatives)).sum(-1)  # [B, negatives]
-                term = _pairwise(positive.unsqueeze(1), negative, params.temperature)
+                term = _pairwise(positive.unsqueeze(1), negative, params.temperature, valid.float())
                 totals["copurchase"] += float(term.detach())
                 loss = loss + term
             if "asymmetry" in terms:
