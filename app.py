@@ -18,6 +18,9 @@ PAGES = {
         st.Page("pages/overview.py", title="Overview", icon=":material/table_chart:", default=True, url_path="overview"),
         st.Page("pages/product_graph.py", title="Product graph", icon=":material/hub:", url_path="graph"),
     ],
+    "Recommenders": [
+        st.Page("pages/related_products.py", title="Related products", icon=":material/recommend:", url_path="related"),
+    ],
 }
 
 navigation = st.navigation(PAGES)
