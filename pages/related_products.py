@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 
 import pandas as pd
 import streamlit as st
@@ -34,15 +36,31 @@ COLUMN_HELP = {
 }
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _model(spec: str, params_json: str, _dataset, _progress=None) -> RelatedModel:
-    return train_related(_dataset, RelatedParams.from_dict(json.loads(params_json)), progress=_progress)
+# Models in memory, newest last, keyed by dataset object and parameters. st.cache_resource cannot
+# hold them because it records the progress-bar updates made during training and fails to
+# replay them on a later hit, the same limit that pages/ui.py works around for datasets.
+_MODELS: "OrderedDict[tuple, RelatedModel]" = OrderedDict()
+_MODELS_LOCK = threading.Lock()
+_MAX_MODELS = 4
+
+
+def _model(key: tuple, dataset, params: RelatedParams, progress) -> RelatedModel:
+    with _MODELS_LOCK:
+        if key in _MODELS:
+            _MODELS.move_to_end(key)
+            return _MODELS[key]
+    model = train_related(dataset, params, progress=progress)
+    with _MODELS_LOCK:
+        _MODELS[key] = model
+        while len(_MODELS) > _MAX_MODELS:
+            _MODELS.popitem(last=False)
+    return model
 
 
 def load_model(spec: str, dataset, params: RelatedParams) -> RelatedModel:
-    key = json.dumps(params.to_dict(), sort_keys=True)
+    key = (spec, id(dataset), json.dumps(params.to_dict(), sort_keys=True))
     return ui.run_with_progress("Loading or training the related-products model",
-                                lambda progress: _model(spec, key, dataset, progress))
+                                lambda progress: _model(key, dataset, params, progress))
 
 
 def product_label(products: pd.DataFrame, product_id: str) -> str:
