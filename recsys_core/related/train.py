@@ -329,6 +329,23 @@ class GNNScorer(RelatedScorer):
     def score_pairs(self, queries, candidates):
         return (self.source_[queries] * self.target_[candidates]).sum(-1)
 
+    def recommend(self, query: int, k: int, exclude: Optional[torch.Tensor] = None) -> tuple[torch.Tensor, torch.Tensor]:
+        """Exact top-k by one matrix-vector product and torch.topk: O(N d) per query.
+
+        About 1-3 ms for N = 100,000 and d = 64 on one CPU core (bench/related_lookup.py).
+        Beyond about a million products, an approximate nearest-neighbour index over the target
+        vectors (inner-product search, such as FAISS IVF or HNSW) would replace the full product;
+        the scores stay source(q) · target(v).
+        """
+        with torch.no_grad():
+            scores = self.target_ @ self.source_[query]  # [N], a fresh tensor
+        scores[query] = -torch.inf
+        if exclude is not None and len(exclude):
+            scores[exclude] = -torch.inf
+        excluded = 1 + (0 if exclude is None else len(exclude))
+        values, positions = torch.topk(scores, max(0, min(k, self.num_products - excluded)))
+        return positions, values
+
     def kth_scores(self, k: int) -> torch.Tensor:
         """Score of the k-th best candidate for every query (the query itself excluded), ``[N]``."""
         if self._kth_scores is None or self._kth_scores[0] != k:
