@@ -23,7 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _beauty_meta import load_beauty  # noqa: E402
-from recsys_core.related.report import evaluate_related  # noqa: E402
+from recsys_core.related.report import ablations, evaluate_cold_start, evaluate_related  # noqa: E402
+from recsys_core.related.service import train_related  # noqa: E402
 from recsys_core.related.train import RelatedParams  # noqa: E402
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "shared" / "data" / "amazon_beauty_2014" / "meta.json.gz"
@@ -57,17 +58,36 @@ def main() -> int:
     parser.add_argument("--epochs", type=int, default=RelatedParams().epochs, help="maximum epochs per model")
     parser.add_argument("--no-ablations", action="store_true", help="skip the ablation models")
     parser.add_argument("--json", default=None, help="also write the report as JSON to this file")
+    parser.add_argument("--encoder", default=RelatedParams().encoder, choices=["auto", "minilm", "tfidf"],
+                        help="text encoder of the input features (default: auto)")
+    parser.add_argument("--retrain", action="store_true",
+                        help="train every model again instead of reusing the models saved in the cache")
+    parser.add_argument("--part", default=None,
+                        help="compute one part and save it in the cache: a row label of the table (such as "
+                             "'without asymmetry'), or 'cold' for the cold-start table; parts can run in "
+                             "parallel processes, and a final run without --part collects them")
     args = parser.parse_args()
 
     started = time.perf_counter()
     dataset = load_beauty(args.path)
-    params = RelatedParams(epochs=args.epochs)
+    params = RelatedParams(epochs=args.epochs, encoder=args.encoder)
     print(f"load average before: {os.getloadavg()}; reference matmul {reference_seconds() * 1000:.1f} ms", flush=True)
 
     def progress(fraction: float, message: str) -> None:
         print(f"[{100 * fraction:5.1f}%] {message}", file=sys.stderr, flush=True)
 
-    result = evaluate_related(dataset, params, with_ablations=not args.no_ablations, progress=progress, retrain=True)
+    if args.part == "cold":
+        evaluate_cold_start(dataset, params, progress, retrain=args.retrain)
+        return 0
+    if args.part:
+        variant = [p for label, p in ablations(params) if args.part in label]
+        if not variant:
+            parser.error(f"no table row matches --part {args.part!r}; labels: {[l for l, _ in ablations(params)]}")
+        model = train_related(dataset, variant[0], progress, retrain=args.retrain)
+        print(json.dumps(model.meta["test"]))
+        return 0
+    result = evaluate_related(dataset, params, with_ablations=not args.no_ablations, progress=progress,
+                              retrain=args.retrain)
     columns = ["scorer", "hit_rate@10", "mrr", "direction_auc", "selection_bias_recall@10", "train_seconds"]
     print(markdown(result.table[columns]))
     print()

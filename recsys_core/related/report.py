@@ -109,7 +109,7 @@ def evaluate_related(dataset: Dataset, params: RelatedParams = RelatedParams(), 
     table = pd.DataFrame(rows)
 
     report(progress, 0.8, "Cold start: training without 10% of the products")
-    cold = evaluate_cold_start(dataset, params, scaled(progress, 0.8, 1.0))
+    cold = evaluate_cold_start(dataset, params, scaled(progress, 0.8, 1.0), retrain=retrain)
     result = EvaluationReport(table, cold, params.to_dict())
     cache.atomic_write_text(_report_path(dataset, params, with_ablations), json.dumps(result.to_dict(), indent=2))
     report(progress, 1.0, "Evaluation done")
@@ -117,13 +117,18 @@ def evaluate_related(dataset: Dataset, params: RelatedParams = RelatedParams(), 
 
 
 def evaluate_cold_start(dataset: Dataset, params: RelatedParams = RelatedParams(),
-                        progress: Optional[ProgressCallback] = None) -> pd.DataFrame:
+                        progress: Optional[ProgressCallback] = None, retrain: bool = False) -> pd.DataFrame:
     """HitRate@10 and MRR for held-out products as queries and as candidates.
 
     10% of the products with co-purchase edges are removed with all their edges; the model is
     trained on the rest (its epoch chosen on 10% of the remaining co-purchase edges), and the
-    removed products are embedded from their nearest products in feature space.
+    removed products are embedded from their nearest products in feature space. The table is
+    cached on disk, keyed by dataset and parameters.
     """
+    key = cache.cache_key("related-cold-start", REPORT_VERSION, dataset_fingerprint(dataset), params.to_dict())
+    path = cache.artifact_path("related-reports", key, ".json")
+    if path.is_file() and not retrain:
+        return pd.DataFrame(json.loads(path.read_text(encoding="utf-8")))
     graph = product_graph(dataset)
     _, features = product_features(dataset.products, params.encoder, params.feature_dim)
     cold = split_products(graph, COLD_FRACTION, SPLIT_SEED)
@@ -140,4 +145,5 @@ def evaluate_cold_start(dataset: Dataset, params: RelatedParams = RelatedParams(
             rows.append({"scorer": scorer.name, "new product as": role, **metrics,
                          "held_out_products": int(len(cold.products)), "edges": int(edges.shape[1])})
     report(progress, 1.0, "Cold start done")
+    cache.atomic_write_text(path, json.dumps(rows, indent=2))
     return pd.DataFrame(rows)
