@@ -164,3 +164,25 @@ def test_cli_train_prints_test_metrics(world, capsys):
     assert status == 0
     assert "Test HitRate@10" in output
     assert "direction AUC" in output
+
+
+def test_evaluate_command_prints_all_tables(world, capsys):
+    import argparse
+
+    from recsys_core.cli import add_dataset_argument
+    from recsys_core.cli.related_commands import add_evaluate_arguments, evaluate_command
+
+    parser = argparse.ArgumentParser()
+    add_dataset_argument(parser)
+    parser.add_argument("--json", action="store_true")
+    add_evaluate_arguments(parser)
+    args = parser.parse_args(["--dataset", world, "--no-ablations", "--json", *CLI_OPTIONS])
+    assert evaluate_command(args) == 0
+    output = json.loads(capsys.readouterr().out)
+    scorers = [row["scorer"] for row in output["table"]]
+    assert scorers[0].startswith("GNN, directed")
+    assert {"popularity", "co-occurrence"} <= set(scorers)
+    assert {"hit_rate@10", "mrr", "direction_auc", "selection_bias_recall@10"} <= set(output["table"][0])
+    roles = {(row["scorer"], row["new product as"]) for row in output["cold_start"]}
+    assert ("popular in category", "query") in roles
+    assert ("GNN, directed", "candidate") in roles

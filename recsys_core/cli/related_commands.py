@@ -47,9 +47,10 @@ def _targets(subparsers: argparse._SubParsersAction, name: str, help_text: str) 
     return parser._recsys_targets
 
 
-def add_model_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add --dataset and the GNN's hyper-parameters to `parser`."""
-    add_dataset_argument(parser)
+def add_model_arguments(parser: argparse.ArgumentParser, dataset: bool = True) -> None:
+    """Add the GNN's hyper-parameters to `parser`, and --dataset / --no-progress when `dataset`."""
+    if dataset:
+        add_dataset_argument(parser)
     defaults = RelatedParams()
     parser.add_argument("--epochs", type=int, default=defaults.epochs, help=f"maximum training epochs (default: {defaults.epochs})")
     parser.add_argument("--dim", type=int, default=defaults.dim, help=f"embedding width (default: {defaults.dim})")
@@ -110,12 +111,11 @@ def related_command(args: argparse.Namespace) -> int:
 
 
 def add_evaluate_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the options of ``recsys evaluate related`` to `parser`."""
-    add_model_arguments(parser)
+    """Add the options of ``recsys evaluate related``; the shared command adds --dataset and --json."""
+    add_model_arguments(parser, dataset=False)
     parser.add_argument("--no-ablations", action="store_true",
                         help="evaluate only the model and the baselines, not one model per loss term switched off")
     parser.add_argument("--retrain", action="store_true", help="train and evaluate again even when saved results exist")
-    parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
 
 
 def evaluate_command(args: argparse.Namespace) -> int:
@@ -136,3 +136,14 @@ def evaluate_command(args: argparse.Namespace) -> int:
     print(result.cold_start[["scorer", "new product as", "hit_rate@10", "mrr", "edges"]]
           .to_string(index=False, float_format=lambda x: f"{x:.4f}"))
     return 0
+
+
+try:
+    from recsys_core.cli.evaluate import register_evaluator
+except ImportError:
+    # NOTE: the shared ``recsys evaluate`` command is not in this checkout yet; once it is, the
+    # target below registers itself when this module is imported.
+    register_evaluator = None
+if register_evaluator is not None:
+    register_evaluator("related", "related products: model, ablations, baselines and cold start",
+                       add_evaluate_arguments, evaluate_command)
