@@ -3,9 +3,9 @@
 Run: /work/venv/bin/python bench/related_beauty.py [--epochs N] [--json OUT]
 
 Prints a Markdown table of test HitRate@10, MRR, direction AUC and selection-bias recall@10 per
-scorer, the cold-start table, the training time of each model, the load average, and the time
-of a fixed reference computation measured in the same run, so timings can be compared as ratios
-across machines and loads.
+scorer, the cold-start table and the training time of each model. It also prints the load
+average and the time of a fixed reference computation from the same run, so timings compare as
+ratios across machines and loads.
 """
 
 from __future__ import annotations

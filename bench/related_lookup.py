@@ -2,9 +2,9 @@
 
 Run: /work/venv/bin/python bench/related_lookup.py [--products N] [--dim D] [--queries Q]
 
-The lookup is the one the app and CLI use, `GNNScorer.recommend`: one row of
-source(q) · target(v) over all products (a [1, d] x [d, N] product) followed by torch.topk, so
-the time depends on N and d, not on how the embeddings were trained. Prints p50, p95 and p99
+The lookup is `GNNScorer.recommend`, the one the app and CLI use: a matrix-vector product of the
+[N, d] target matrix with source(q), then torch.topk. Its time depends on N and d only, so
+synthetic embeddings time it as well as trained ones. Prints p50, p95 and p99
 in milliseconds, the load average, and a fixed reference computation from the same run.
 """
 

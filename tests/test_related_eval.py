@@ -67,7 +67,7 @@ def test_split_is_disjoint_and_repeatable():
     assert torch.equal(first.test, second.test)
 
 
-def test_product_split_removes_all_edges_of_held_out_products():
+def test_product_split_drops_their_edges():
     edges = sorted({(i, (i * 7 + 3) % 40) for i in range(40)} - {(i, i) for i in range(40)})
     graph = graph_of(edges, [(0, 1), (2, 3)], 40)
     cold = split_products(graph, 0.1, seed=0)
@@ -108,6 +108,6 @@ def test_popular_in_category_puts_same_category_first():
     order = torch.argsort(scorer.score_rows(torch.tensor([0]))[0], descending=True).tolist()
     assert order[0] == 4  # same category and co-purchased once
     assert set(order[1:4]) == {0, 2, 3}
-    assert order[-1] == 1  # the most popular product, but from another category
+    assert order[-1] == 1  # the highest in-degree, but from another category
     popularity = PopularityScorer().fit(graph, products, None)
     assert int(torch.argmax(popularity.score_rows(torch.tensor([0]))[0])) == 1

@@ -44,7 +44,7 @@ def test_layer_matches_hand_computation():
     ])
     # s(u) W: s0 W = (1, 0), s1 W = (0.5, 1), s2 W = (1.5, 1), s3 W = (2, 0), s4 W = (0.5, 1).
     expected_target = torch.tensor([
-        unit(0.0, 0.0),   # 0: nobody points at 0, no co-view
+        unit(0.0, 0.0),   # 0: no in-edge, no co-view
         unit(4.5, 1.0),   # 1: in 0, 3: (1, 0) + (2, 0); co-view 2: (1.5, 1)
         unit(1.5, 1.0),   # 2: in 0: (1, 0); co-view 1: (0.5, 1)
         unit(0.5, 1.0),   # 3: co-view 4: (0.5, 1)

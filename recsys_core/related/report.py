@@ -1,7 +1,7 @@
 """The evaluation table: the model, its ablations and the baselines on one held-out split.
 
-Every row uses the same split (20% of co-purchase edges held out with a fixed seed, half for
-validation and half for test); the GNN rows pick their epoch on validation and report test once.
+Every row uses the same split: 20% of co-purchase edges held out with a fixed seed, half for
+validation and half for test. The GNN rows pick their epoch on validation and report test once.
 The cold-start table holds out 10% of the products with all their edges and trains again.
 The report is cached on disk next to the models, keyed by dataset and parameters.
 """

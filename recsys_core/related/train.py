@@ -12,8 +12,8 @@ by a temperature τ and softplus(-x) = -log σ(x) as the pairwise (BPR) loss:
     t(a)·t(b) > t(a)·t(c): co-viewed products get similar source and similar target vectors.
 
 Negatives are drawn uniformly and rejected only when they are training co-purchase
-out-neighbours of the query. The sampler never sees held-out edges, so a held-out positive can be
-drawn as a negative, just as an unknown pair would be.
+out-neighbours of the query. The sampler is built from training edges only, so a held-out positive
+can be drawn as a negative, just as an unknown pair would be.
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ class RelatedParams:
 
 
 def graph_tensors(graph: ProductGraph, symmetric: bool = False) -> GraphTensors:
-    """Edges for a forward pass; the symmetric model sees every co-purchase edge both ways."""
+    """Build the adjacency matrices of a forward pass; the symmetric model gets every co-purchase edge both ways."""
     copurchase, weight = graph.copurchase, graph.copurchase_weight
     if symmetric:
         both = torch.cat([copurchase, copurchase.flip(0)], dim=1)
@@ -269,7 +269,7 @@ def train_model(graph: ProductGraph, features: torch.Tensor, params: RelatedPara
 
 
 class GNNScorer(RelatedScorer):
-    """The directed GNN (or, with ``symmetric=True``, its one-embedding baseline) as a scorer.
+    """Scorer that wraps the directed GNN, or with ``symmetric=True`` its one-embedding baseline.
 
     Products without any edge are cold: after training they are linked to their
     `cold_start_neighbours` nearest linked products in input-feature space (cosine) and embedded
