@@ -20,7 +20,9 @@ PAGES = {
         st.Page("pages/product_graph.py", title="Product graph", icon=":material/hub:", url_path="product_graph"),
         st.Page("pages/demo_world.py", title="Demo world", icon=":material/science:", url_path="demo_world"),
     ],
-    "Buy it again": [
+    "Recommenders": [
+        st.Page("pages/related_products.py", title="Related products", icon=":material/recommend:",
+                url_path="related_products"),
         st.Page("pages/buy_again.py", title="Buy it again", icon=":material/replay:", url_path="buy_again"),
     ],
 }

@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "recsys_core.cli.demo_commands",
     "recsys_core.cli.evaluate",
     "recsys_core.cli.repeat_commands",
+    "recsys_core.cli.related_commands",
 )
 
 

@@ -1,0 +1,104 @@
+"""Evaluate the related-products GNN, its ablations and the baselines on Amazon Beauty (2014).
+
+Run: /work/venv/bin/python bench/related_beauty.py [--epochs N] [--json OUT]
+
+Prints a Markdown table of test HitRate@10, MRR, direction AUC and selection-bias recall@10 per
+scorer, the cold-start table and the training time of each model. It also prints the load
+average and the time of a fixed reference computation from the same run, so timings compare as
+ratios across machines and loads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _beauty_meta import load_beauty  # noqa: E402
+from recsys_core.related.report import ablations, evaluate_cold_start, evaluate_related  # noqa: E402
+from recsys_core.related.service import train_related  # noqa: E402
+from recsys_core.related.train import RelatedParams  # noqa: E402
+
+DEFAULT_PATH = Path(__file__).resolve().parents[2] / "shared" / "data" / "amazon_beauty_2014" / "meta.json.gz"
+
+
+def reference_seconds() -> float:
+    """Median time of a fixed 1024 x 1024 float32 matrix product: a yardstick for machine speed."""
+    generator = torch.Generator().manual_seed(0)
+    a = torch.randn(1024, 1024, generator=generator)
+    times = []
+    for _ in range(7):
+        started = time.perf_counter()
+        a @ a
+        times.append(time.perf_counter() - started)
+    return sorted(times)[3]
+
+
+def markdown(frame) -> str:
+    """Format a DataFrame as a Markdown table, floats with four decimals."""
+    def cell(value) -> str:
+        return f"{value:.4f}" if isinstance(value, float) else str(value)
+
+    lines = ["| " + " | ".join(frame.columns) + " |", "|" + "---|" * len(frame.columns)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--path", default=str(DEFAULT_PATH), help="McAuley 2014 metadata file (JSON lines, gzip)")
+    parser.add_argument("--epochs", type=int, default=RelatedParams().epochs, help="maximum epochs per model")
+    parser.add_argument("--no-ablations", action="store_true", help="skip the ablation models")
+    parser.add_argument("--json", default=None, help="also write the report as JSON to this file")
+    parser.add_argument("--encoder", default=RelatedParams().encoder, choices=["auto", "minilm", "tfidf"],
+                        help="text encoder of the input features (default: auto)")
+    parser.add_argument("--retrain", action="store_true",
+                        help="train every model again instead of reusing the models saved in the cache")
+    parser.add_argument("--part", default=None,
+                        help="compute one part and save it in the cache: a row label of the table (such as "
+                             "'without asymmetry'), or 'cold' for the cold-start table; parts can run in "
+                             "parallel processes, and a final run without --part collects them")
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    dataset = load_beauty(args.path)
+    params = RelatedParams(epochs=args.epochs, encoder=args.encoder)
+    print(f"load average before: {os.getloadavg()}; reference matmul {reference_seconds() * 1000:.1f} ms", flush=True)
+
+    def progress(fraction: float, message: str) -> None:
+        print(f"[{100 * fraction:5.1f}%] {message}", file=sys.stderr, flush=True)
+
+    if args.part == "cold":
+        evaluate_cold_start(dataset, params, progress, retrain=args.retrain)
+        return 0
+    if args.part:
+        variant = [p for label, p in ablations(params) if args.part in label]
+        if not variant:
+            parser.error(f"no table row matches --part {args.part!r}; labels: {[l for l, _ in ablations(params)]}")
+        model = train_related(dataset, variant[0], progress, retrain=args.retrain)
+        print(json.dumps(model.meta["test"]))
+        return 0
+    result = evaluate_related(dataset, params, with_ablations=not args.no_ablations, progress=progress,
+                              retrain=args.retrain)
+    columns = ["scorer", "hit_rate@10", "mrr", "direction_auc", "selection_bias_recall@10", "train_seconds"]
+    print(markdown(result.table[columns]))
+    print()
+    print(markdown(result.cold_start))
+    print(f"\nparams: {params.to_dict()}")
+    print(f"total {time.perf_counter() - started:.0f} s; load average after: {os.getloadavg()}; "
+          f"reference matmul {reference_seconds() * 1000:.1f} ms")
+    if args.json:
+        Path(args.json).write_text(json.dumps(result.to_dict(), indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,228 @@
+"""Related products: top-k for a query product, both directions of relevance, cold start, model."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+
+import pandas as pd
+import streamlit as st
+
+from pages import ui
+from recsys_core.data import DatasetError
+from recsys_core.figures import related as figures
+from recsys_core.related.report import METRIC_HELP, cached_report, evaluate_related
+from recsys_core.related.service import RelatedModel, check_k, train_related
+from recsys_core.related.train import RelatedParams
+
+PARAMS = RelatedParams()
+MAX_K = 100
+
+COLUMN_HELP = {
+    "rank": st.column_config.NumberColumn("rank", help="Position in the top-k list."),
+    "product_id": st.column_config.TextColumn("product id"),
+    "title": st.column_config.TextColumn("title"),
+    "category": st.column_config.TextColumn("category"),
+    "score": st.column_config.NumberColumn(
+        "score", format="%.4f", help="relevance(q, v) = source(q) · target(v): how strongly v is recommended for q."),
+    "reverse_score": st.column_config.NumberColumn(
+        "reverse score", format="%.4f", help="relevance(v, q) = source(v) · target(q): the same pair the other way."),
+    "link": st.column_config.TextColumn(
+        "link in graph", help="co-purchase: q → v is an edge; reverse co-purchase: only v → q; co-view: viewed "
+                              "together; second order: a shared neighbour; none: not linked within two hops."),
+    "cold": st.column_config.CheckboxColumn(
+        "cold start", help="The product has no edges; it was embedded from its nearest products in feature space."),
+}
+
+
+# Models in memory, newest last, keyed by dataset object and parameters. st.cache_resource cannot
+# hold them because it records the progress-bar updates made during training and fails to
+# replay them on a later hit, the same limit that pages/ui.py works around for datasets.
+_MODELS: "OrderedDict[tuple, RelatedModel]" = OrderedDict()
+_MODELS_LOCK = threading.Lock()
+_MAX_MODELS = 4
+
+
+def _model(key: tuple, dataset, params: RelatedParams, progress) -> RelatedModel:
+    with _MODELS_LOCK:
+        if key in _MODELS:
+            _MODELS.move_to_end(key)
+            return _MODELS[key]
+    model = train_related(dataset, params, progress=progress)
+    with _MODELS_LOCK:
+        _MODELS[key] = model
+        while len(_MODELS) > _MAX_MODELS:
+            _MODELS.popitem(last=False)
+    return model
+
+
+def load_model(spec: str, dataset, params: RelatedParams) -> RelatedModel:
+    key = (spec, id(dataset), json.dumps(params.to_dict(), sort_keys=True))
+    return ui.run_with_progress("Loading or training the related-products model",
+                                lambda progress: _model(key, dataset, params, progress))
+
+
+def product_label(products: pd.DataFrame, product_id: str) -> str:
+    row = products.loc[products["product_id"] == product_id].iloc[0]
+    title = str(row["title"])
+    return title if title == product_id else f"{title} ({product_id})"
+
+
+def pick_query(model: RelatedModel) -> str | None:
+    products = model.products
+    requested = st.query_params.get("product")
+    if requested is not None and requested not in model.graph.index:
+        ui.error(f"Product {ui.markdown_text(requested)} is not in this dataset. Pick a product below; "
+                 "the link you followed may belong to another dataset.")
+        requested = None
+    if requested is None:
+        out_degree = pd.Series(model.graph.copurchase[0].numpy()).value_counts()
+        requested = model.graph.product_ids[int(out_degree.index[0])]
+
+    search = st.text_input("Find a query product by id or title", key="related_search",
+                           help="Type part of an id or title; the list below shows up to 500 matches.")
+    if search.strip():
+        text = search.strip().lower()
+        matches = products[products["product_id"].str.lower().str.contains(text, regex=False)
+                           | products["title"].str.lower().str.contains(text, regex=False)]
+        options = matches["product_id"].head(500).tolist()
+        if not options:
+            ui.warning(f"No product id or title contains {ui.markdown_text(search)}.")
+            return None
+    else:
+        options = [requested]
+    if requested in options:
+        options.remove(requested)
+        options.insert(0, requested)
+    titles = dict(zip(products["product_id"], products["title"]))
+    choice = st.selectbox("Query product", options, key="related_product",
+                          format_func=lambda pid: pid if titles[pid] == pid else f"{titles[pid]} ({pid})")
+    if choice != st.query_params.get("product"):
+        st.query_params["product"] = choice
+    return choice
+
+
+def read_k(model: RelatedModel) -> int:
+    limit = min(MAX_K, model.graph.num_products - 1)
+    raw = st.query_params.get("k", "10")
+    try:
+        default = check_k(int(raw), model.graph.num_products)
+    except ValueError:
+        ui.error(f"k={ui.markdown_text(raw)} in the link is invalid: use a whole number from 1 to {limit}. Showing k=10.")
+        default = min(10, limit)
+    k = st.number_input("k (products to list)", min_value=1, max_value=limit, value=min(default, limit), step=1,
+                        help=f"Number of related products, from 1 to {limit}.")
+    if str(k) != st.query_params.get("k"):
+        st.query_params["k"] = str(k)
+    return int(k)
+
+
+def related_tab(model: RelatedModel) -> None:
+    query = pick_query(model)
+    if query is None:
+        return
+    left, right = st.columns(2)
+    with left:
+        k = read_k(model)
+    with right:
+        min_score = st.slider("Minimum score", -1.0, 1.0, -1.0, 0.01,
+                              help="Hide products whose relevance(q, v) is below this value; relevance lies in [-1, 1].")
+    st.markdown(f"Related products for **{ui.markdown_text(product_label(model.products, query))}**")
+    table = model.recommend(query, k, min_score)
+    if table.empty:
+        st.info("No product reaches the minimum score; lower it to see recommendations.")
+    else:
+        ui.show_table(table, f"related-{query}", hide_index=True, column_config=COLUMN_HELP)
+        st.plotly_chart(figures.relevance_scatter(table, product_label(model.products, query)), use_container_width=True)
+        st.caption("Points below the diagonal are recommended for the query more strongly than the query is "
+                   "recommended for them: the direction the directed model learns and a symmetric one cannot.")
+
+    st.subheader("Baselines side by side")
+    baselines = model.baselines()
+    columns = st.columns(len(baselines))
+    for column, (name, scorer) in zip(columns, baselines.items()):
+        with column:
+            st.markdown(f"**{name}**", help=scorer.description)
+            rows = model.recommend(query, k, scorer=scorer)[["rank", "product_id", "title", "score", "link"]]
+            ui.show_table(rows, f"related-{query}-{name.replace(' ', '-')}", hide_index=True)
+
+
+def cold_start_tab(model: RelatedModel) -> None:
+    st.markdown("Describe a product that is not in the catalog. It is linked to its "
+                f"{model.params.cold_start_neighbours} nearest products in feature space, run through the "
+                "GNN layers on that subgraph, and scored both as a query and as a candidate.")
+    categories = sorted(model.products["category"].astype(str).unique().tolist())
+    with st.form("cold_start"):
+        title = st.text_input("Title", key="cold_title")
+        brand = st.text_input("Brand", key="cold_brand")
+        category = st.selectbox("Category", [""] + categories, key="cold_category",
+                                help="Category path as the catalog spells it; leave empty when unknown.")
+        price = st.number_input("Price (0 = unknown)", min_value=0.0, value=0.0, key="cold_price")
+        k = st.number_input("k", min_value=1, max_value=min(MAX_K, model.graph.num_products), value=10, key="cold_k")
+        submitted = st.form_submit_button("Recommend")
+    if not submitted:
+        return
+    try:
+        result = model.recommend_new(title, brand, category, price or None, int(k))
+    except ValueError as error:
+        ui.error(str(error))
+        return
+    st.markdown(f"New product: **{ui.markdown_text(title or '(no title)')}**, brand "
+                f"**{ui.markdown_text(brand or '(none)')}**, category **{ui.markdown_text(category or '(none)')}**",
+                help="Shown as typed; the text is escaped, never rendered as HTML.")
+    st.subheader("Its recommendations (new product as query)")
+    ui.show_table(result["recommendations"].drop(columns=["cold"]), "cold-start-recommendations", hide_index=True,
+                  column_config=COLUMN_HELP)
+    st.subheader("Where it would be recommended (new product as candidate)")
+    st.caption("Products whose relevance to the new product is highest; rank_in_their_top_k is the position it "
+               "would take in their own top-k list, empty when it would not make the list.")
+    ui.show_table(result["recommended_for"].drop(columns=["cold"]), "cold-start-recommended-for", hide_index=True)
+    with st.expander("Nearest products in feature space (the edges it was given)"):
+        ui.show_table(result["neighbours"].drop(columns=["cold"]), "cold-start-neighbours", hide_index=True)
+
+
+def model_tab(spec: str, dataset, model: RelatedModel) -> None:
+    meta = model.meta
+    test = meta.get("test", {})
+    st.markdown(f"Trained on {meta.get('products', '?')} products, {meta.get('copurchase_edges', '?')} co-purchase "
+                f"and {meta.get('coview_edges', '?')} co-view edges, text encoder {meta.get('encoder', '?')}.")
+    columns = st.columns(4)
+    for column, metric in zip(columns, METRIC_HELP):
+        value = test.get(metric)
+        column.metric(metric, "n/a" if value is None else f"{value:.4f}", help=METRIC_HELP[metric])
+    st.plotly_chart(figures.training_curve(meta.get("history", [])), use_container_width=True)
+
+    st.subheader("Evaluation: model, ablations and baselines")
+    saved = cached_report(dataset, model.params)
+    if saved is None:
+        st.info("The full evaluation trains one model per ablation, the symmetric GNN and a cold-start model.")
+        if st.button("Run the full evaluation"):
+            saved = ui.run_with_progress("Evaluating", lambda progress: evaluate_related(dataset, model.params,
+                                                                                          progress=progress))
+    if saved is not None:
+        config = {m: st.column_config.NumberColumn(m, format="%.4f", help=h) for m, h in METRIC_HELP.items()}
+        ui.show_table(saved.table, "related-evaluation", hide_index=True, column_config=config)
+        st.plotly_chart(figures.metric_bars(saved.table), use_container_width=True)
+        st.markdown("**Cold start** (10% of products held out with all their edges)")
+        ui.show_table(saved.cold_start, "related-cold-start", hide_index=True)
+
+
+st.title("Related products")
+st.caption("Directed product-graph GNN: every product has a source and a target embedding, and "
+           "relevance(q, v) = source(q) · target(v), so relevance(q, v) ≠ relevance(v, q).")
+spec = ui.current_spec()
+dataset = ui.current_dataset()
+try:
+    model = load_model(spec, dataset, PARAMS)
+except DatasetError as error:
+    ui.error(f"Cannot build related products for {ui.markdown_text(spec)}: {ui.markdown_text(error)}")
+    st.stop()
+
+related, cold, trained = st.tabs(["Related products", "Cold start", "Model"])
+with related:
+    related_tab(model)
+with cold:
+    cold_start_tab(model)
+with trained:
+    model_tab(spec, dataset, model)
