@@ -46,8 +46,8 @@ def _set_product(product_id: str) -> None:
 # ------------------------------------------------------------------ choose a product
 requested = st.query_params.get("product")
 if requested is not None and requested not in graph:
-    ui.error(f"Product {ui.markdown_text(repr(requested))} from the URL is not in dataset "
-             f"{ui.markdown_text(repr(graph.name))}. Search for a product by id or title below.")
+    ui.error(f"Product {requested!r} from the URL is not in dataset "
+             f"{graph.name!r}. Search for a product by id or title below.")
     requested = None
 
 search = st.text_input("Find a product by id or title", key="product_search",
@@ -60,7 +60,7 @@ if search.strip():
     found = ranked.loc[found].sort_values("total", ascending=False).index[:SEARCH_RESULTS]
     options = list(dict.fromkeys(exact + list(found)))
     if not options:
-        ui.warning(f"No product id or title contains {ui.markdown_text(repr(text))}; "
+        ui.warning(f"No product id or title contains {text!r}; "
                    "try a shorter part of the title.")
 else:
     options = list(ranked.sort_values("total", ascending=False).index[:SEARCH_RESULTS])

@@ -73,7 +73,7 @@ def pick_query(model: RelatedModel) -> str | None:
     products = model.products
     requested = st.query_params.get("product")
     if requested is not None and requested not in model.graph.index:
-        ui.error(f"Product {ui.markdown_text(requested)} is not in this dataset. Pick a product below; "
+        ui.error(f"Product {requested!r} is not in this dataset. Pick a product below; "
                  "the link you followed may belong to another dataset.")
         requested = None
     if requested is None:
@@ -88,7 +88,7 @@ def pick_query(model: RelatedModel) -> str | None:
                            | products["title"].str.lower().str.contains(text, regex=False)]
         options = matches["product_id"].head(500).tolist()
         if not options:
-            ui.warning(f"No product id or title contains {ui.markdown_text(search)}.")
+            ui.warning(f"No product id or title contains {search!r}.")
             return None
     else:
         options = [requested]
@@ -109,7 +109,7 @@ def read_k(model: RelatedModel) -> int:
     try:
         default = check_k(int(raw), model.graph.num_products)
     except ValueError:
-        ui.error(f"k={ui.markdown_text(raw)} in the link is invalid: use a whole number from 1 to {limit}. Showing k=10.")
+        ui.error(f"k={raw} in the link is invalid: use a whole number from 1 to {limit}. Showing k=10.")
         default = min(10, limit)
     k = st.number_input("k (products to list)", min_value=1, max_value=limit, value=min(default, limit), step=1,
                         help=f"Number of related products, from 1 to {limit}.")
@@ -216,7 +216,7 @@ dataset = ui.current_dataset()
 try:
     model = load_model(spec, dataset, PARAMS)
 except DatasetError as error:
-    ui.error(f"Cannot build related products for {ui.markdown_text(spec)}: {ui.markdown_text(error)}")
+    ui.error(f"Cannot build related products for {spec}: {error}")
     st.stop()
 
 related, cold, trained = st.tabs(["Related products", "Cold start", "Model"])
