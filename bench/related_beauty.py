@@ -62,6 +62,8 @@ def main() -> int:
                         help="text encoder of the input features (default: auto)")
     parser.add_argument("--retrain", action="store_true",
                         help="train every model again instead of reusing the models saved in the cache")
+    parser.add_argument("--saved-only", action="store_true",
+                        help="collect only the ablation models already saved by --part runs, training none")
     parser.add_argument("--part", default=None,
                         help="compute one part and save it in the cache: a row label of the table (such as "
                              "'without asymmetry'), or 'cold' for the cold-start table; parts can run in "
@@ -87,7 +89,7 @@ def main() -> int:
         print(json.dumps(model.meta["test"]))
         return 0
     result = evaluate_related(dataset, params, with_ablations=not args.no_ablations, progress=progress,
-                              retrain=args.retrain)
+                              retrain=args.retrain, saved_only=args.saved_only)
     columns = ["scorer", "hit_rate@10", "mrr", "direction_auc", "selection_bias_recall@10", "train_seconds"]
     print(markdown(result.table[columns]))
     print()
