@@ -20,9 +20,8 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _beauty_meta import load_beauty  # noqa: E402
+from recsys_core.data import load_dataset  # noqa: E402
 from recsys_core.related.report import ablations, evaluate_cold_start, evaluate_related  # noqa: E402
 from recsys_core.related.service import train_related  # noqa: E402
 from recsys_core.related.train import RelatedParams  # noqa: E402
@@ -71,7 +70,7 @@ def main() -> int:
     args = parser.parse_args()
 
     started = time.perf_counter()
-    dataset = load_beauty(args.path)
+    dataset = load_dataset(f"amazon-meta:{args.path}")
     params = RelatedParams(epochs=args.epochs, encoder=args.encoder)
     print(f"load average before: {os.getloadavg()}; reference matmul {reference_seconds() * 1000:.1f} ms", flush=True)
 
