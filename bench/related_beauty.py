@@ -20,9 +20,8 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _beauty_meta import load_beauty  # noqa: E402
+from recsys_core.data import load_dataset  # noqa: E402
 from recsys_core.related.report import ablations, evaluate_cold_start, evaluate_related  # noqa: E402
 from recsys_core.related.service import train_related  # noqa: E402
 from recsys_core.related.train import RelatedParams  # noqa: E402
@@ -62,6 +61,8 @@ def main() -> int:
                         help="text encoder of the input features (default: auto)")
     parser.add_argument("--retrain", action="store_true",
                         help="train every model again instead of reusing the models saved in the cache")
+    parser.add_argument("--saved-only", action="store_true",
+                        help="collect only the ablation models already saved by --part runs, training none")
     parser.add_argument("--part", default=None,
                         help="compute one part and save it in the cache: a row label of the table (such as "
                              "'without asymmetry'), or 'cold' for the cold-start table; parts can run in "
@@ -69,7 +70,7 @@ def main() -> int:
     args = parser.parse_args()
 
     started = time.perf_counter()
-    dataset = load_beauty(args.path)
+    dataset = load_dataset(f"amazon-meta:{args.path}")
     params = RelatedParams(epochs=args.epochs, encoder=args.encoder)
     print(f"load average before: {os.getloadavg()}; reference matmul {reference_seconds() * 1000:.1f} ms", flush=True)
 
@@ -87,7 +88,7 @@ def main() -> int:
         print(json.dumps(model.meta["test"]))
         return 0
     result = evaluate_related(dataset, params, with_ablations=not args.no_ablations, progress=progress,
-                              retrain=args.retrain)
+                              retrain=args.retrain, saved_only=args.saved_only)
     columns = ["scorer", "hit_rate@10", "mrr", "direction_auc", "selection_bias_recall@10", "train_seconds"]
     print(markdown(result.table[columns]))
     print()

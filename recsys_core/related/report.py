@@ -24,7 +24,8 @@ from recsys_core.related.data import product_graph
 from recsys_core.related.evaluate import ranks, split_copurchase, split_products, summarise
 from recsys_core.related.features import product_features
 from recsys_core.related.scorers import CooccurrenceScorer, PopularInCategoryScorer, PopularityScorer
-from recsys_core.related.service import HOLDOUT, SPLIT_SEED, dataset_fingerprint, test_metrics, train_related
+from recsys_core.related.service import (HOLDOUT, SPLIT_SEED, dataset_fingerprint, model_folder, test_metrics,
+                                         train_related)
 from recsys_core.related.train import GNNScorer, RelatedParams
 
 logger = logging.getLogger(__name__)
@@ -84,8 +85,13 @@ def cached_report(dataset: Dataset, params: RelatedParams, with_ablations: bool 
 
 
 def evaluate_related(dataset: Dataset, params: RelatedParams = RelatedParams(), with_ablations: bool = True,
-                     progress: Optional[ProgressCallback] = None, retrain: bool = False) -> EvaluationReport:
-    """Evaluate the model, its ablations (optional), the baselines and cold start on `dataset`."""
+                     progress: Optional[ProgressCallback] = None, retrain: bool = False,
+                     saved_only: bool = False) -> EvaluationReport:
+    """Evaluate the model, its ablations (optional), the baselines and cold start on `dataset`.
+
+    With `saved_only`, the ablation rows whose model was never trained and saved are left out
+    instead of trained, and the report is not cached.
+    """
     if not retrain:
         saved = cached_report(dataset, params, with_ablations)
         if saved is not None:
@@ -96,6 +102,9 @@ def evaluate_related(dataset: Dataset, params: RelatedParams = RelatedParams(), 
     split = split_copurchase(graph, HOLDOUT, SPLIT_SEED)
 
     variants = ablations(params) if with_ablations else ablations(params)[:1]
+    if saved_only:
+        variants = variants[:1] + [(label, variant) for label, variant in variants[1:]
+                                   if (model_folder(dataset, variant) / "meta.json").is_file()]
     rows = []
     share = 0.8 / (len(variants) + 1)
     for i, (label, variant) in enumerate(variants):
@@ -111,6 +120,8 @@ def evaluate_related(dataset: Dataset, params: RelatedParams = RelatedParams(), 
     report(progress, 0.8, "Cold start: training without 10% of the products")
     cold = evaluate_cold_start(dataset, params, scaled(progress, 0.8, 1.0), retrain=retrain)
     result = EvaluationReport(table, cold, params.to_dict())
+    if saved_only:
+        return result
     cache.atomic_write_text(_report_path(dataset, params, with_ablations), json.dumps(result.to_dict(), indent=2))
     report(progress, 1.0, "Evaluation done")
     return result
