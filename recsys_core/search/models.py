@@ -1,0 +1,255 @@
+"""Train, save and load the three search models of a dataset as one bundle.
+
+`train_search_models` fits, in order: the attribute tagger (on the dataset's tagged queries or
+a CoNLL file), the intent classifier (on click shares of the search log), the attribute graph
+(catalog, tagged and parsed queries, intents, complement and substitute relations) and its
+GraphSAGE node embeddings. A fraction of the distinct query texts, chosen by a hash of the
+text, is held out from every model so that `evaluate` can score them on unseen queries.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import zlib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+import pandas as pd
+import torch
+
+from recsys_core import cache
+from recsys_core.data.schema import Dataset, DatasetError
+from recsys_core.progress import ProgressCallback, report, scaled
+from recsys_core.search import graph as graph_module
+from recsys_core.search import store
+from recsys_core.search.gnn import GnnParams, train_embeddings
+from recsys_core.search.intent import IntentClassifier, IntentParams, click_labels
+from recsys_core.search.tagger import BioTagger, TaggerParams
+from recsys_core.search.walk import RandomWalker, WalkParams
+
+logger = logging.getLogger(__name__)
+
+MODEL_VERSION = 1
+
+
+@dataclass
+class SearchParams:
+    """Training settings of the search models; every field goes into the artefact key.
+
+    The defaults keep four of MiniLM's six layers: on 2 CPU cores that keeps the training of
+    the demo models within a few minutes and one query's analysis within about 30 ms.
+    """
+
+    num_layers: int = 4
+    max_length: int = 24
+    intent_epochs: int = 3
+    tagger_epochs: int = 3
+    batch_size: int = 32
+    max_steps: Optional[int] = None
+    gnn_epochs: int = 150
+    gnn_dim: int = 32
+    holdout_fraction: float = 0.2
+    seed: int = 0
+
+    @classmethod
+    def quick(cls) -> "SearchParams":
+        """Small settings for tests and smoke runs: one encoder layer and few steps."""
+        return cls(num_layers=1, max_length=16, intent_epochs=4, tagger_epochs=4, batch_size=32,
+                   max_steps=None, gnn_epochs=40, gnn_dim=16)
+
+
+@dataclass
+class SearchModels:
+    """The trained intent classifier, attribute tagger, attribute graph and node embeddings."""
+
+    intent: IntentClassifier
+    tagger: Optional[BioTagger]
+    graph: graph_module.AttributeGraph
+    embeddings: np.ndarray
+    params: SearchParams
+    info: dict = field(default_factory=dict)
+    walk_params: WalkParams = field(default_factory=WalkParams)
+
+    def walker(self) -> RandomWalker:
+        if not hasattr(self, "_walker"):
+            self._walker = RandomWalker(self.graph, self.walk_params, self.embeddings)
+        return self._walker
+
+
+def is_held_out(query: str, fraction: float) -> bool:
+    """Return whether `query` belongs to the held-out split (a stable hash of its lower-cased text)."""
+    if fraction <= 0:
+        return False
+    return zlib.crc32(str(query).lower().strip().encode("utf-8")) % 10_000 < fraction * 10_000
+
+
+def model_key(dataset: Dataset, params: SearchParams, bio_file: Optional[str] = None) -> str:
+    bio = None
+    if bio_file:
+        path = Path(bio_file).expanduser().resolve()
+        bio = [str(path), cache.file_fingerprint(path)]
+    return cache.cache_key("search", MODEL_VERSION, store.dataset_fingerprint(dataset), asdict(params), bio)
+
+
+def load_or_train(dataset: Dataset, params: Optional[SearchParams] = None, bio_file: Optional[str] = None,
+                  progress: Optional[ProgressCallback] = None, retrain: bool = False) -> SearchModels:
+    """Load the dataset's search models from the artefact cache, training them when missing."""
+    params = params or SearchParams()
+    key = model_key(dataset, params, bio_file)
+    if not retrain:
+        loaded = load_models(key)
+        if loaded is not None:
+            report(progress, 1.0, "Loaded the trained search models")
+            return loaded
+    models = train_search_models(dataset, params, bio_file, progress)
+    save_models(key, models)
+    return models
+
+
+def _tagged_queries(dataset: Dataset, bio_file: Optional[str], holdout: float) -> pd.DataFrame:
+    if bio_file:
+        from recsys_core.data.conll import read_conll
+
+        return read_conll(bio_file)
+    labelled = dataset.labelled_queries
+    if labelled is None or labelled.empty:
+        return pd.DataFrame(columns=["query", "tokens", "tags"])
+    labelled = labelled[[any(tag != "O" for tag in tags) for tags in labelled["tags"]]]
+    return labelled[~labelled["query"].map(lambda q: is_held_out(q, holdout))]
+
+
+def train_search_models(dataset: Dataset, params: Optional[SearchParams] = None, bio_file: Optional[str] = None,
+                        progress: Optional[ProgressCallback] = None) -> SearchModels:
+    """Train the tagger, the intent classifier, the attribute graph and its embeddings.
+
+    Raises
+    ------
+    DatasetError
+        When the dataset has no search log with clicks on typed products.
+    """
+    params = params or SearchParams()
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+    search_log = dataset.require("search_log", "intent training")
+    products = dataset.require("products", "intent training")
+
+    report(progress, 0.0, "Training the attribute tagger")
+    tagged = _tagged_queries(dataset, bio_file, params.holdout_fraction)
+    tagger = None
+    if len(tagged):
+        tagger = BioTagger(TaggerParams(num_layers=params.num_layers, max_length=params.max_length,
+                                        epochs=params.tagger_epochs, batch_size=params.batch_size,
+                                        max_steps=params.max_steps, seed=params.seed))
+        tagger.fit(list(tagged["tokens"]), list(tagged["tags"]), progress=scaled(progress, 0.0, 0.4))
+    else:
+        logger.warning("dataset %s has no tagged queries and no --bio-file was given; explicit attributes are off",
+                       dataset.name)
+    timings["tagger_s"] = time.perf_counter() - started
+
+    mark = time.perf_counter()
+    labels = click_labels(search_log, products)
+    keep = ~labels.pairs["query"].map(lambda q: is_held_out(q, params.holdout_fraction)).to_numpy()
+    if not keep.any():
+        raise DatasetError(f"dataset {dataset.name!r}: every logged query falls in the held-out split; "
+                           "lower holdout_fraction")
+    intent = IntentClassifier(IntentParams(num_layers=params.num_layers, max_length=params.max_length,
+                                           epochs=params.intent_epochs, batch_size=params.batch_size,
+                                           max_steps=params.max_steps, seed=params.seed))
+    intent.fit(list(labels.pairs["query"][keep]), list(labels.pairs["country"][keep]), labels.targets[keep],
+               labels.types, labels.country_types, progress=scaled(progress, 0.4, 0.8))
+    timings["intent_s"] = time.perf_counter() - mark
+
+    mark = time.perf_counter()
+    report(progress, 0.8, "Building the attribute graph")
+    graph = build_attribute_graph(dataset, tagger, params.holdout_fraction, tagged if not bio_file else None)
+    embeddings, gnn_info = train_embeddings(
+        graph, GnnParams(dim=params.gnn_dim, epochs=params.gnn_epochs, feature_layers=params.num_layers,
+                         seed=params.seed), progress=scaled(progress, 0.85, 1.0))
+    timings["graph_s"] = time.perf_counter() - mark
+    timings["total_s"] = time.perf_counter() - started
+    report(progress, 1.0, f"Trained the search models in {timings['total_s']:.0f} s")
+    info = {"dataset": dataset.name, "timings": timings, "gnn": gnn_info, "graph": graph.info,
+            "tagged_queries": len(tagged), "intent_pairs": int(keep.sum()), "bio_file": bio_file,
+            "intent_validation": intent.validation_}
+    logger.info("search models trained: %s", timings)
+    return SearchModels(intent, tagger, graph, embeddings, params, info)
+
+
+def build_attribute_graph(dataset: Dataset, tagger: Optional[BioTagger], holdout: float,
+                          tagged: Optional[pd.DataFrame] = None) -> graph_module.AttributeGraph:
+    """Assemble the attribute graph from every edge source the dataset offers.
+
+    Logged queries without gold tags are parsed with `tagger`; held-out queries are left out.
+    """
+    products = dataset.products
+    pairs = list(graph_module.catalog_pairs(products))
+    query_values: dict[str, list[str]] = {}
+    if tagged is not None and len(tagged):
+        pairs += list(graph_module.query_pairs(tagged))
+        for row in tagged.itertuples():
+            query_values[str(row.query).lower()] = graph_module.query_spans(row.tokens, row.tags)
+    search_log = dataset.search_log
+    if search_log is not None and not search_log.empty:
+        log = search_log[~search_log["query"].map(lambda q: is_held_out(q, holdout))]
+        if tagger is not None:
+            untagged = sorted(set(log["query"].str.lower()) - set(query_values))
+            words = [q.split() for q in untagged]
+            for query, tokens, tags in zip(untagged, words, tagger.predict(words) if words else []):
+                query_values[query] = graph_module.query_spans(tokens, tags)
+        pairs += list(graph_module.intent_pairs(log, products, query_values))
+    relations, provenance = dataset_relations(dataset)
+    pairs += list(graph_module.relation_pairs(relations))
+    return graph_module.build_graph(pairs, {"relations_from": provenance})
+
+
+def dataset_relations(dataset: Dataset) -> tuple[pd.DataFrame, str]:
+    """Complement and substitute relations: declared by the dataset, or derived from its graphs."""
+    declared = dataset.info.get("relations") if isinstance(dataset.info, dict) else None
+    if declared:
+        frame = pd.DataFrame(declared)
+        if {"relation", "src_key", "src", "dst_key", "dst"} <= set(frame.columns):
+            if "weight" not in frame.columns:
+                frame["weight"] = 1.0
+            return frame, "declared by the dataset"
+        logger.warning("dataset %s declares relations without the columns relation, src_key, src, dst_key, dst; "
+                       "deriving them from co-purchases and co-views instead", dataset.name)
+    derived = graph_module.derive_relations(dataset.products, dataset.copurchase, dataset.coview)
+    return derived, "derived from co-purchase and co-view edges"
+
+
+# -- persistence -------------------------------------------------------------------------------
+
+
+def save_models(key: str, models: SearchModels) -> Path:
+    tensors: dict[str, torch.Tensor] = {}
+    intent_state, intent_meta = models.intent.state()
+    tensors.update({f"intent.{k}": v for k, v in intent_state.items()})
+    tagger_meta = None
+    if models.tagger is not None:
+        tagger_state, tagger_meta = models.tagger.state()
+        tensors.update({f"tagger.{k}": v for k, v in tagger_state.items()})
+    tensors["embeddings"] = torch.from_numpy(np.ascontiguousarray(models.embeddings))
+    metadata = {"model_version": MODEL_VERSION, "params": asdict(models.params), "intent": intent_meta,
+                "tagger": tagger_meta, "graph": models.graph.to_metadata(), "info": models.info}
+    return store.save_artefact(key, tensors, metadata)
+
+
+def load_models(key: str) -> Optional[SearchModels]:
+    loaded = store.load_artefact(key)
+    if loaded is None:
+        return None
+    tensors, metadata = loaded
+    if metadata.get("model_version") != MODEL_VERSION:
+        return None
+
+    def part(prefix: str) -> dict[str, torch.Tensor]:
+        return {k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix)}
+
+    intent = IntentClassifier.from_state(part("intent."), metadata["intent"])
+    tagger = BioTagger.from_state(part("tagger."), metadata["tagger"]) if metadata.get("tagger") else None
+    graph = graph_module.AttributeGraph.from_metadata(metadata["graph"])
+    return SearchModels(intent, tagger, graph, tensors["embeddings"].numpy(), SearchParams(**metadata["params"]),
+                        dict(metadata.get("info", {})))
