@@ -27,6 +27,19 @@ DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "queryn
 REPORTED_TYPES = ("creator", "color", "core_product_type")
 
 
+def every_tenth():
+    """Progress callback that prints one line per tenth of the job."""
+    printed = set()
+
+    def show(fraction: float, message: str) -> None:
+        tenth = int(10 * fraction)
+        if tenth not in printed:
+            printed.add(tenth)
+            print(f"  [{100 * fraction:5.1f}%] {message}", flush=True)
+
+    return show
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder with train.conll and test.conll")
@@ -47,10 +60,7 @@ def main() -> int:
 
     started = time.perf_counter()
     params = TaggerParams(num_layers=args.layers, max_length=args.max_length, epochs=args.epochs, batch_size=32)
-    tagger = BioTagger(params).fit(
-        list(train["tokens"]), list(train["tags"]),
-        progress=lambda f, m: print(f"  [{100 * f:5.1f}%] {m}", flush=True) if int(1000 * f) % 50 == 0 else None,
-    )
+    tagger = BioTagger(params).fit(list(train["tokens"]), list(train["tags"]), progress=every_tenth())
     train_seconds = time.perf_counter() - started
     started = time.perf_counter()
     model_scores = span_scores(test["tags"], tagger.predict(list(test["tokens"])))

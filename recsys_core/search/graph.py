@@ -206,9 +206,15 @@ def derive_relations(products: pd.DataFrame, copurchase: Optional[pd.DataFrame],
     different types link their types. Each type keeps its `max_per_type` strongest partners.
     """
     frames = []
-    info_types = products.set_index("product_id")[["type", "brand"]]
+    type_of = products.set_index("product_id")["type"]
+    brand_of = products.set_index("product_id")["brand"]
+
+    def describe(edges: pd.DataFrame) -> pd.DataFrame:
+        return pd.DataFrame({"type": edges["src"].map(type_of), "type_dst": edges["dst"].map(type_of),
+                             "brand": edges["src"].map(brand_of), "brand_dst": edges["dst"].map(brand_of)}).dropna()
+
     if copurchase is not None and not copurchase.empty:
-        joined = copurchase.join(info_types, on="src").join(info_types, on="dst", rsuffix="_dst")
+        joined = describe(copurchase)
         joined = joined[(joined["type"] != "") & (joined["type_dst"] != "") & (joined["type"] != joined["type_dst"])]
         counts = joined.groupby(["type", "type_dst"]).size()
         rows = []
@@ -218,7 +224,7 @@ def derive_relations(products: pd.DataFrame, copurchase: Optional[pd.DataFrame],
                 rows.append(("complement", "type", a, "type", b, float(n)))
         frames.append(_strongest(rows, max_per_type))
     if coview is not None and not coview.empty:
-        joined = coview.join(info_types, on="src").join(info_types, on="dst", rsuffix="_dst")
+        joined = describe(coview)
         same = joined[(joined["type"] == joined["type_dst"]) & (joined["brand"] != joined["brand_dst"])
                       & (joined["brand"] != "") & (joined["brand_dst"] != "")]
         pairs = same.apply(lambda r: tuple(sorted((r["brand"], r["brand_dst"]))), axis=1) if len(same) else []

@@ -281,7 +281,7 @@ def _fit_temperature(logits: torch.Tensor, targets: torch.Tensor, mask: torch.Te
         return loss
 
     optimizer.step(closure)
-    temperature = float(log_t.exp())
+    temperature = float(log_t.detach().exp())
     if not np.isfinite(temperature) or temperature <= 0:
         logger.warning("temperature scaling diverged (T=%s); keeping T=1", temperature)
         return 1.0

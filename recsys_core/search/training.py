@@ -46,8 +46,15 @@ def fine_tune(
     list of float
         The mean training loss of each epoch.
     """
-    encoder_params = [p for n, p in module.named_parameters() if n.startswith("encoder.")]
-    head_params = [p for n, p in module.named_parameters() if not n.startswith("encoder.")]
+    # The word-piece embedding matrix (30,522 x 384) stays frozen: it holds about half of the
+    # encoder's weights, and updating it from a few thousand short queries costs time and
+    # only overfits the pieces those queries contain.
+    for name, parameter in module.named_parameters():
+        if name.endswith("embeddings.word_embeddings.weight"):
+            parameter.requires_grad_(False)
+    trainable = [(n, p) for n, p in module.named_parameters() if p.requires_grad]
+    encoder_params = [p for n, p in trainable if n.startswith("encoder.")]
+    head_params = [p for n, p in trainable if not n.startswith("encoder.")]
     optimizer = torch.optim.AdamW(
         [{"params": encoder_params, "lr": encoder_lr}, {"params": head_params, "lr": head_lr}],
         weight_decay=0.01,
@@ -64,7 +71,7 @@ def fine_tune(
         for batch in batches(epoch):
             loss = loss_fn(module, batch)
             loss.backward()
-            torch.nn.utils.clip_grad_norm_(module.parameters(), 1.0)
+            torch.nn.utils.clip_grad_norm_([p for _, p in trainable], 1.0)
             optimizer.step()
             scheduler.step()
             optimizer.zero_grad()
