@@ -17,6 +17,7 @@ PAGES = {
     "Data": [
         st.Page("pages/overview.py", title="Overview", icon=":material/table_chart:", default=True, url_path="overview"),
         st.Page("pages/product_graph.py", title="Product graph", icon=":material/hub:", url_path="graph"),
+        st.Page("pages/demo_world.py", title="Demo world", icon=":material/science:", url_path="demo_world"),
     ],
 }
 

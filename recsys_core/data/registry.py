@@ -33,6 +33,10 @@ BUILTINS: dict[str, Loader] = {
         "recsys_core.data.completejourney", "load",
         "84.51° The Complete Journey: real grocery transactions of 2,469 households in 2017, "
         "with a product graph derived from baskets.", False),
+    "demo": Loader(
+        "recsys_core.data.demo", "load",
+        "Demo world: 435 curated products (phones, cases, chargers, coffee pods, diapers...) and 2,000 "
+        "simulated shoppers in the US, GB and CA, with planted complements, cycles and search intents.", False),
 }
 
 FORMATS: dict[str, Loader] = {
