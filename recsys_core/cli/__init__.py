@@ -18,6 +18,7 @@ logger = logging.getLogger(__name__)
 COMMAND_MODULES = (
     "recsys_core.cli.data_commands",
     "recsys_core.cli.demo_commands",
+    "recsys_core.cli.search_commands",
 )
 
 
