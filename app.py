@@ -11,7 +11,8 @@ from pages import ui
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-st.set_page_config(page_title="Recommendation workbench", page_icon=":material/hub:", layout="wide")
+# An emoji favicon is drawn locally; a ":material/...:" page icon is fetched from fonts.gstatic.com.
+st.set_page_config(page_title="Recommendation workbench", page_icon="🛒", layout="wide")
 
 PAGES = {
     "Data": [

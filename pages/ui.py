@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import html
 import logging
+import threading
+from collections import OrderedDict
 from typing import Any, Callable, Optional
 
 import pandas as pd
@@ -27,11 +29,17 @@ def escape(text: Any) -> str:
 
 
 def markdown_text(text: Any) -> str:
-    """Escape untrusted text for st.markdown, where markdown syntax would otherwise render."""
-    escaped = escape(text)
-    for char in "\\`*_{}[]()#+-.!|~<>$":
-        escaped = escaped.replace(char, "\\" + char)
-    return escaped
+    """Escape untrusted text for st.markdown, where markdown syntax would otherwise render.
+
+    Every ASCII punctuation character gets a backslash, which CommonMark renders as the literal
+    character; so ``<img ...>`` shows as text and no tag, link, emphasis, LaTeX ($) or Streamlit
+    directive (``:red[...]``) forms. HTML entities are not used because st.markdown shows them
+    verbatim, as ``&#x27;``.
+    """
+    return "".join("\\" + char if char in _ASCII_PUNCTUATION else char for char in str(text))
+
+
+_ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 
 def dataset_picker() -> None:
@@ -65,13 +73,45 @@ def current_spec() -> str:
     return st.session_state.get("dataset_spec_value") or st.query_params.get("dataset", DEFAULT_DATASET)
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _load_cached(spec: str, _progress: Optional[Callable[[float, str], None]] = None) -> Dataset:
-    return load_dataset(spec, progress=_progress)
+# Loaded datasets, newest last. st.cache_resource cannot hold them: it records the progress
+# bar updates made inside the loader and fails to replay them on the next hit (KeyError in
+# streamlit 1.67's cached_message_replay), so a plain process-wide cache is used instead.
+_DATASETS: "OrderedDict[str, Dataset]" = OrderedDict()
+_DATASETS_LOCK = threading.Lock()
+_MAX_DATASETS = 4
+
+
+def _load_cached(spec: str, progress: Optional[Callable[[float, str], None]] = None) -> Dataset:
+    with _DATASETS_LOCK:
+        if spec in _DATASETS:
+            _DATASETS.move_to_end(spec)
+            return _DATASETS[spec]
+    dataset = load_dataset(spec, progress=progress)
+    with _DATASETS_LOCK:
+        _DATASETS[spec] = dataset
+        while len(_DATASETS) > _MAX_DATASETS:
+            _DATASETS.popitem(last=False)
+    return dataset
+
+
+def _use_app_router() -> None:
+    """Rerun under app.py's st.navigation when Streamlit started in pages/-folder mode.
+
+    Streamlit treats an app with a pages/ folder as a version-1 multipage app until
+    st.navigation runs once; a first visit to /overview then runs the page script alone,
+    without app.py's router and sidebar. The rerun lands on the same page because a page's
+    hash is computed from its URL path.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 def current_dataset() -> Dataset:
     """Load the selected dataset with visible progress, or show the error and stop the page."""
+    _use_app_router()
     spec = current_spec()
     if not spec:
         st.info("Enter a dataset spec in the sidebar, such as folder:/path/to/folder.")

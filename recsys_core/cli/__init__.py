@@ -17,6 +17,7 @@ logger = logging.getLogger(__name__)
 
 COMMAND_MODULES = (
     "recsys_core.cli.data_commands",
+    "recsys_core.cli.graph_commands",
     "recsys_core.cli.demo_commands",
     "recsys_core.cli.search_commands",
 )

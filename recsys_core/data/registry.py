@@ -47,6 +47,9 @@ FORMATS: dict[str, Loader] = {
         "recsys_core.data.conll", "load",
         "CoNLL BIO file of tagged queries (token<TAB>tag lines, blank line between queries), "
         "such as QueryNER.", True),
+    "instacart": Loader(
+        "recsys_core.data.instacart", "load",
+        "Instacart Market Basket Analysis CSV files (products.csv, orders.csv, order_products__*.csv).", True),
     "folder": Loader(
         "recsys_core.data.folder", "load",
         "A folder of CSV or Parquet files named after the schema's tables.", True),

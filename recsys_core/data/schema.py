@@ -105,7 +105,7 @@ class Dataset:
     """A named set of tables in the schema of `TABLES`; absent tables are ``None``.
 
     ``info`` holds provenance notes that the app and CLI show to the user, such as how many
-    related products pointed outside the file or which proxy stands in for co-view.
+    related products pointed outside the file or which proxy replaces co-view.
     """
 
     name: str
