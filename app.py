@@ -20,6 +20,9 @@ PAGES = {
         st.Page("pages/product_graph.py", title="Product graph", icon=":material/hub:", url_path="graph"),
         st.Page("pages/demo_world.py", title="Demo world", icon=":material/science:", url_path="demo_world"),
     ],
+    "Search": [
+        st.Page("pages/query_search.py", title="Query search", icon=":material/search:", url_path="query_search"),
+    ],
 }
 
 navigation = st.navigation(PAGES)

@@ -11,7 +11,7 @@ import torch
 
 from recsys_core.search import store
 from recsys_core.search.encoder import load_tokenizer
-from recsys_core.search.intent import _fit_temperature, click_labels
+from recsys_core.search.intent import _fit_temperature, _masked_softmax, click_labels
 from recsys_core.search.tagger import IGNORE, BioTagger, TaggerParams
 
 
@@ -42,10 +42,20 @@ def test_click_labels_without_typed_clicks():
 
 def test_temperature_recovers_known_scale():
     generator = torch.Generator().manual_seed(0)
-    true_logits = torch.randn(2000, 5, generator=generator) * 2
-    targets = torch.bernoulli(torch.sigmoid(true_logits), generator=generator)
+    true_logits = torch.randn(4000, 5, generator=generator) * 2
+    drawn = torch.multinomial(torch.softmax(true_logits, dim=-1), 1, generator=generator).squeeze(1)
+    targets = torch.nn.functional.one_hot(drawn, 5).float()
     temperature = _fit_temperature(true_logits * 3.0, targets, torch.ones_like(targets))
     assert temperature == pytest.approx(3.0, rel=0.15)
+
+
+def test_masked_types_get_zero_probability():
+    logits = torch.tensor([[2.0, 1.0, 5.0]])
+    mask = torch.tensor([[1.0, 1.0, 0.0]])
+    probabilities = _masked_softmax(logits, mask)
+    assert probabilities[0, 2] == 0.0
+    assert float(probabilities.sum()) == pytest.approx(1.0)
+    assert float(probabilities[0, 0]) == pytest.approx(1 / (1 + np.exp(-1.0)))
 
 
 def test_first_word_piece_carries_label():

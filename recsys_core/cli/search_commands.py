@@ -62,7 +62,7 @@ def _load_models(args: argparse.Namespace, retrain: bool = False):
     from recsys_core.search.models import SearchParams, load_or_train
 
     dataset = load_dataset(args.dataset, progress=progress_for(args))
-    params = SearchParams()
+    params = SearchParams.from_environment()
     bio_file = getattr(args, "bio_file", None)
     if bio_file and not Path(bio_file).expanduser().is_file():
         raise FileNotFoundError(f"BIO file {bio_file!r} does not exist; give the path of a CoNLL token<TAB>tag file")

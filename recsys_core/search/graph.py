@@ -99,6 +99,25 @@ class AttributeGraph:
         _, text = split_node(name)
         return self._by_value().get(text)
 
+    def match_phrases(self, words: list[str], max_words: int = 4) -> list[tuple[int, int, int]]:
+        """Find runs of `words` that equal a node's value, longest first, left to right.
+
+        Returns ``(start, end, node)`` triples for non-overlapping runs.
+        """
+        index = self._by_value()
+        matches = []
+        position = 0
+        while position < len(words):
+            for length in range(min(max_words, len(words) - position), 0, -1):
+                node = index.get(" ".join(words[position:position + length]).lower())
+                if node is not None:
+                    matches.append((position, position + length, node))
+                    position += length
+                    break
+            else:
+                position += 1
+        return matches
+
     def _by_value(self) -> dict[str, int]:
         if not hasattr(self, "_value_index"):
             counts = defaultdict(float)

@@ -10,8 +10,11 @@ text, is held out from every model so that `evaluate` can score them on unseen q
 from __future__ import annotations
 
 import logging
+import os
+import threading
 import time
 import zlib
+from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -52,13 +55,29 @@ class SearchParams:
     gnn_epochs: int = 150
     gnn_dim: int = 32
     holdout_fraction: float = 0.2
+    max_queries: Optional[int] = None
+    intent_lr: float = 5e-4
+    tagger_lr: float = 2e-4
     seed: int = 0
 
     @classmethod
     def quick(cls) -> "SearchParams":
-        """Small settings for tests and smoke runs: one encoder layer and few steps."""
-        return cls(num_layers=1, max_length=16, intent_epochs=4, tagger_epochs=4, batch_size=32,
-                   max_steps=None, gnn_epochs=40, gnn_dim=16)
+        """Small settings for tests and smoke runs: one encoder layer, 2,500 training queries."""
+        return cls(num_layers=1, max_length=16, intent_epochs=3, tagger_epochs=3, batch_size=32,
+                   max_steps=None, gnn_epochs=40, gnn_dim=16, max_queries=2500)
+
+    @classmethod
+    def from_environment(cls) -> "SearchParams":
+        """Settings named by ``$RECSYS_SEARCH_PRESET``: ``default`` (or unset) or ``quick``.
+
+        The app and the CLI use this, so a test run can point them at the small models.
+        """
+        preset = os.environ.get("RECSYS_SEARCH_PRESET", "default").strip().lower()
+        if preset in ("", "default"):
+            return cls()
+        if preset == "quick":
+            return cls.quick()
+        raise ValueError(f"unknown RECSYS_SEARCH_PRESET {preset!r}; use 'default' or 'quick'")
 
 
 @dataclass
@@ -94,19 +113,38 @@ def model_key(dataset: Dataset, params: SearchParams, bio_file: Optional[str] = 
     return cache.cache_key("search", MODEL_VERSION, store.dataset_fingerprint(dataset), asdict(params), bio)
 
 
+_MEMORY: "OrderedDict[str, SearchModels]" = OrderedDict()
+_MEMORY_SIZE = 3
+_LOCKS: dict[str, threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
 def load_or_train(dataset: Dataset, params: Optional[SearchParams] = None, bio_file: Optional[str] = None,
                   progress: Optional[ProgressCallback] = None, retrain: bool = False) -> SearchModels:
-    """Load the dataset's search models from the artefact cache, training them when missing."""
+    """Return the dataset's search models: from memory, from the artefact cache, or trained now.
+
+    The last few bundles stay in memory, so the app and a long-running process load each once.
+    Concurrent callers asking for the same models wait for one training run.
+    """
     params = params or SearchParams()
     key = model_key(dataset, params, bio_file)
-    if not retrain:
-        loaded = load_models(key)
-        if loaded is not None:
+    with _LOCKS_GUARD:
+        lock = _LOCKS.setdefault(key, threading.Lock())
+    with lock:
+        if not retrain and key in _MEMORY:
+            _MEMORY.move_to_end(key)
+            report(progress, 1.0, "Search models ready")
+            return _MEMORY[key]
+        models = None if retrain else load_models(key)
+        if models is not None:
             report(progress, 1.0, "Loaded the trained search models")
-            return loaded
-    models = train_search_models(dataset, params, bio_file, progress)
-    save_models(key, models)
-    return models
+        else:
+            models = train_search_models(dataset, params, bio_file, progress)
+            save_models(key, models)
+        _MEMORY[key] = models
+        while len(_MEMORY) > _MEMORY_SIZE:
+            _MEMORY.popitem(last=False)
+        return models
 
 
 def _tagged_queries(dataset: Dataset, bio_file: Optional[str], holdout: float) -> pd.DataFrame:
@@ -118,7 +156,14 @@ def _tagged_queries(dataset: Dataset, bio_file: Optional[str], holdout: float) -
     if labelled is None or labelled.empty:
         return pd.DataFrame(columns=["query", "tokens", "tags"])
     labelled = labelled[[any(tag != "O" for tag in tags) for tags in labelled["tags"]]]
-    return labelled[~labelled["query"].map(lambda q: is_held_out(q, holdout))]
+    labelled = labelled[~labelled["query"].map(lambda q: is_held_out(q, holdout))]
+    return labelled.drop_duplicates("query")
+
+
+def _subsample(frame: pd.DataFrame, params: SearchParams) -> pd.DataFrame:
+    if params.max_queries is None or len(frame) <= params.max_queries:
+        return frame
+    return frame.sample(n=params.max_queries, random_state=params.seed)
 
 
 def train_search_models(dataset: Dataset, params: Optional[SearchParams] = None, bio_file: Optional[str] = None,
@@ -137,12 +182,12 @@ def train_search_models(dataset: Dataset, params: Optional[SearchParams] = None,
     products = dataset.require("products", "intent training")
 
     report(progress, 0.0, "Training the attribute tagger")
-    tagged = _tagged_queries(dataset, bio_file, params.holdout_fraction)
+    tagged = _subsample(_tagged_queries(dataset, bio_file, params.holdout_fraction), params)
     tagger = None
     if len(tagged):
         tagger = BioTagger(TaggerParams(num_layers=params.num_layers, max_length=params.max_length,
                                         epochs=params.tagger_epochs, batch_size=params.batch_size,
-                                        max_steps=params.max_steps, seed=params.seed))
+                                        encoder_lr=params.tagger_lr, max_steps=params.max_steps, seed=params.seed))
         tagger.fit(list(tagged["tokens"]), list(tagged["tags"]), progress=scaled(progress, 0.0, 0.4))
     else:
         logger.warning("dataset %s has no tagged queries and no --bio-file was given; explicit attributes are off",
@@ -152,12 +197,16 @@ def train_search_models(dataset: Dataset, params: Optional[SearchParams] = None,
     mark = time.perf_counter()
     labels = click_labels(search_log, products)
     keep = ~labels.pairs["query"].map(lambda q: is_held_out(q, params.holdout_fraction)).to_numpy()
+    if params.max_queries is not None and keep.sum() > params.max_queries:
+        chosen = np.random.default_rng(params.seed).choice(np.flatnonzero(keep), params.max_queries, replace=False)
+        keep = np.zeros_like(keep)
+        keep[chosen] = True
     if not keep.any():
         raise DatasetError(f"dataset {dataset.name!r}: every logged query falls in the held-out split; "
                            "lower holdout_fraction")
     intent = IntentClassifier(IntentParams(num_layers=params.num_layers, max_length=params.max_length,
                                            epochs=params.intent_epochs, batch_size=params.batch_size,
-                                           max_steps=params.max_steps, seed=params.seed))
+                                           encoder_lr=params.intent_lr, max_steps=params.max_steps, seed=params.seed))
     intent.fit(list(labels.pairs["query"][keep]), list(labels.pairs["country"][keep]), labels.targets[keep],
                labels.types, labels.country_types, progress=scaled(progress, 0.4, 0.8))
     timings["intent_s"] = time.perf_counter() - mark

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import weakref
 from pathlib import Path
 from typing import Optional
 
@@ -54,8 +55,24 @@ def load_artefact(key: str) -> Optional[tuple[dict[str, torch.Tensor], dict]]:
     return tensors, metadata
 
 
+_FINGERPRINTS: dict[int, tuple[object, str]] = {}
+
+
 def dataset_fingerprint(dataset) -> str:
-    """Hash the tables the search models learn from (products, search log, labelled queries)."""
+    """Hash the tables the search models learn from (products, search log, labelled queries).
+
+    The hash of a dataset object is remembered for as long as the object lives, because the
+    app asks for it on every rerun.
+    """
+    remembered = _FINGERPRINTS.get(id(dataset))
+    if remembered is not None and remembered[0]() is dataset:
+        return remembered[1]
+    fingerprint = _compute_fingerprint(dataset)
+    _FINGERPRINTS[id(dataset)] = (weakref.ref(dataset), fingerprint)
+    return fingerprint
+
+
+def _compute_fingerprint(dataset) -> str:
     parts = [dataset.name]
     for name in ("products", "search_log", "labelled_queries"):
         frame = dataset.table(name)

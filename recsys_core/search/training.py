@@ -79,6 +79,9 @@ def fine_tune(
             step += 1
             if step % 5 == 0 or step == total:
                 report(progress, step / total, f"{label}: step {step}/{total}, loss {np.mean(epoch_losses[-20:]):.3f}")
+            if step % max(1, total // 10) == 0:
+                logger.info("%s: step %d/%d, loss %.4f, %.1f s", label, step, total, np.mean(epoch_losses[-20:]),
+                            time.perf_counter() - started)
             if step >= total:
                 break
         losses.append(float(np.mean(epoch_losses)) if epoch_losses else math.nan)
