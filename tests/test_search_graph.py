@@ -133,8 +133,8 @@ def test_embeddings_tilt_towards_similar_values():
     embeddings = np.full((graph.num_nodes, 2), [1.0, 0.0])
     embeddings[graph.node_id("type:phone")] = [0.0, 1.0]
     embeddings[graph.node_id("brand:samsung")] = [0.0, 1.0]
-    plain = RandomWalker(graph, WalkParams(key_dominance=0)).walk(seeds, top_n=30).ranking.set_index("node")
-    tilted = RandomWalker(graph, WalkParams(embedding_weight=3.0, key_dominance=0), embeddings)
+    plain = RandomWalker(graph, WalkParams(key_share=0)).walk(seeds, top_n=30).ranking.set_index("node")
+    tilted = RandomWalker(graph, WalkParams(embedding_weight=3.0, key_share=0), embeddings)
     tilted_scores = tilted.walk(seeds, top_n=30).ranking.set_index("node")
     assert tilted_scores.loc["brand:samsung", "score"] > plain.loc["brand:samsung", "score"]
 

@@ -18,6 +18,9 @@ from recsys_core.search.walk import cooccurrence_rank
 logger = logging.getLogger(__name__)
 
 DEFAULT_INTENT_THRESHOLD = 0.3
+# Seed weight of an intent of probability 1, relative to a stated attribute (weight 1). An
+# intent is a broad node (type:phone reaches every phone brand), so it weighs less.
+INTENT_SEED_WEIGHT = 0.3
 
 
 @dataclass
@@ -175,7 +178,7 @@ class QueryAnalyzer:
                 break
             node = node_name("type", kind)
             if node in graph.index:
-                seeds[graph.index[node]] = seeds.get(graph.index[node], 0.0) + float(probability)
+                seeds[graph.index[node]] = seeds.get(graph.index[node], 0.0) + INTENT_SEED_WEIGHT * float(probability)
                 stated_keys.add("type")
         if method == "walk":
             result = self.models.walker().walk(seeds, top_n=top_n, restart=restart, exclude_keys=stated_keys)

@@ -16,9 +16,10 @@ step the walker first picks a relation with probability proportional to its weig
 relation in proportion to edge weight. With probability ``restart`` it jumps back to the
 seeds: the query's explicit attributes and its intents.
 
-A value reported as an attribute of the wanted product must reach `WalkParams.key_dominance`
-times the score of the leading value of its key; a weaker value of the same key (samsung
-next to apple) is a competitor, which the substitute copy may still report.
+A value reported as an attribute of the wanted product must hold at least
+`WalkParams.key_share` of the attribute copy's score summed over all values of its key. A
+value that shares its key with strong rivals (samsung next to apple, 64gb next to 256gb) is
+not implied; the substitute copy may still report it.
 
 Node embeddings, when given, tilt each step towards values close to the seeds: the weight of a
 step into v is multiplied by ``exp(embedding_weight * cos(z_v, z_seeds))``.
@@ -50,9 +51,9 @@ class WalkParams:
     iterations: int = 40
     tolerance: float = 1e-7
     embedding_weight: float = 1.0
-    key_dominance: float = 0.5
+    key_share: float = 0.5
     relation_weights: dict = field(default_factory=lambda: {
-        "catalog": 0.35, "queries": 0.15, "intent": 0.15, "complement": 0.2, "substitute": 0.15})
+        "catalog": 0.35, "queries": 0.15, "intent": 0.15, "complement": 0.2, "substitute": 0.25})
 
 
 @dataclass
@@ -195,11 +196,9 @@ class RandomWalker:
             stated = [self._key_names.index(k) for k in exclude_keys if k in self._key_names]
             by_class[0, np.isin(self._key_id, stated)] = 0.0
         attribute = by_class[0]
-        if self.params.key_dominance > 0 and attribute.max() > 0:
-            # A value far weaker than the leading value of its key is a competitor, not an attribute.
-            best_of_key = np.zeros(len(self._key_names))
-            np.maximum.at(best_of_key, self._key_id, attribute)
-            by_class[0, attribute < self.params.key_dominance * best_of_key[self._key_id]] = 0.0
+        if self.params.key_share > 0 and attribute.max() > 0:
+            key_total = np.bincount(self._key_id, weights=attribute, minlength=len(self._key_names))
+            by_class[0, attribute < self.params.key_share * key_total[self._key_id]] = 0.0
         best_class = by_class.argmax(axis=0)
         best = by_class.max(axis=0)
         total = best.sum()
