@@ -31,7 +31,7 @@ def trained(request):
 
 @pytest.fixture()
 def page(app_page, trained):
-    app_page.open("", wait_text="Overview")
+    app_page.open("?dataset=demo", wait_text="Overview")
     return app_page
 
 
@@ -82,7 +82,7 @@ def test_controls_come_from_the_url(page):
 
 def test_batch_mode_analyses_pasted_queries(page):
     _open(page, mode="batch")
-    area = page.page.get_by_label("Queries")
+    area = page.page.get_by_role("textbox", name="Queries")
     area.fill(f"iphone 8\n{XSS_QUERY}\ndog food")
     area.press("Control+Enter")
     wait_until_idle(page.page)

@@ -138,6 +138,12 @@ def walk_figure(seeds: dict[str, float], steps: pd.DataFrame, ranking: pd.DataFr
                         line=dict(color="white", width=1)),
             name="seeds" if is_seed else "implied values", showlegend=is_seed,
         ))
+    xs = [p[0] for p in positions.values()]
+    ys = [p[1] for p in positions.values()]
+    # Labels sit above and beside the markers; padding keeps the outer ones inside the plot.
+    pad_x = 0.25 * (max(xs) - min(xs) or 1.0)
+    pad_y = 0.12 * (max(ys) - min(ys) or 1.0)
     figure.update_layout(height=420, margin=dict(l=10, r=10, t=10, b=10), legend=dict(orientation="h"),
-                         xaxis=dict(visible=False), yaxis=dict(visible=False))
+                         xaxis=dict(visible=False, range=[min(xs) - pad_x, max(xs) + pad_x]),
+                         yaxis=dict(visible=False, range=[min(ys) - pad_y, max(ys) + pad_y]))
     return figure
