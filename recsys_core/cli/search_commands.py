@@ -182,7 +182,7 @@ def evaluate_command(args: argparse.Namespace) -> int:
 
 
 def _demo_truth(spec: str, dataset):
-    """The planted truth for the demo world (built-in or a folder written by ``recsys demo``), else None."""
+    """Return the planted truth of the demo world (built-in or a ``recsys demo`` folder), else None."""
     from recsys_core.data import demo
 
     if spec == "demo":

@@ -2,7 +2,7 @@
 
 Query words, product types and attribute values are untrusted. Plotly renders a subset of
 HTML in text (``<b>``, ``<br>``, ``<a href>``), so every such string is HTML-escaped before
-it becomes a label or hover text; the token view escapes every token and tag.
+it becomes a label or hover text. The token view escapes every token and tag.
 """
 
 from __future__ import annotations

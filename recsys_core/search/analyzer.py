@@ -167,7 +167,7 @@ class QueryAnalyzer:
                 seeds[graph.index[node]] = seeds.get(graph.index[node], 0.0) + 1.0
                 stated_keys.add(node.split(":", 1)[0])
         # Words the tagger left untagged still seed the walk, at half weight, when they spell a
-        # value of the graph exactly; so does a brand-only query whose brand the tagger missed.
+        # value of the graph exactly. This catches, say, a brand-only query the tagger missed.
         covered = {i for row in spans.itertuples() for i in range(row.start, row.end)}
         for start, end, node in graph.match_phrases(tokens):
             if covered.isdisjoint(range(start, end)) and node not in seeds:

@@ -3,8 +3,8 @@
 The held-out queries are the ones `models.is_held_out` selects; no model saw them in training.
 
 - Intents: micro- and macro-F1 of the shown intents (probability at or above the threshold)
-  against the true intents of each (country, query) pair: the planted ones for the demo world,
-  else the types that received at least `gold_share` of the pair's clicks.
+  against the true intents of each (country, query) pair. The demo world plants them. Other
+  datasets use the types that received at least `gold_share` of the pair's clicks.
 - Explicit attributes: exact span-and-type F1 (micro and per type) of the tagger.
 - Implicit attributes (demo world only): hit@k and recall@k of the walk's top k against the
   planted answers of each query: attribute values shared by every matching product,

@@ -73,7 +73,7 @@ def train_embeddings(graph: AttributeGraph, params: Optional[GnnParams] = None,
                      progress: Optional[ProgressCallback] = None) -> tuple[np.ndarray, dict]:
     """Train the GraphSAGE link predictor and return node embeddings ``[nodes, dim]`` and a report.
 
-    The report holds the best epoch and its held-out ROC AUC (``None`` when the graph has too
+    The report contains the best epoch and its held-out ROC AUC (``None`` when the graph has too
     few edges to hold any out).
     """
     from sklearn.metrics import roc_auc_score

@@ -1,4 +1,4 @@
-"""The attribute relation graph: nodes are attribute values, edges say how values relate.
+"""The attribute relation graph: nodes are attribute values, edges record how values relate.
 
 A node is ``key:value`` in lower case, such as ``brand:apple``, ``type:phone`` or ``os:ios``.
 Edges carry a relation, which becomes the "source" shown next to an implicit attribute:
@@ -133,7 +133,7 @@ class AttributeGraph:
         return self._value_index
 
     def directed_edges(self) -> pd.DataFrame:
-        """Every edge in the direction a walk may take it: undirected relations appear both ways."""
+        """Return every edge in each direction a walk may take it (undirected relations both ways)."""
         forward = self.edges
         backward = forward[forward["relation"].isin(UNDIRECTED)].rename(columns={"src": "dst", "dst": "src"})
         return pd.concat([forward, backward[forward.columns]], ignore_index=True)

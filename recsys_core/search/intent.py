@@ -70,7 +70,7 @@ class IntentLabels:
 def click_labels(search_log: pd.DataFrame, products: pd.DataFrame) -> IntentLabels:
     """Turn a search log into soft intent labels: clicks on type t over all clicks of a pair.
 
-    A country's label space holds the types of the products clicked in that country. Clicks
+    A country's label space contains the types of the products clicked in that country. Clicks
     on products without a type are ignored.
 
     Raises

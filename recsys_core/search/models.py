@@ -1,9 +1,9 @@
 """Train, save and load the three search models of a dataset as one bundle.
 
-`train_search_models` fits, in order: the attribute tagger (on the dataset's tagged queries or
-a CoNLL file), the intent classifier (on click shares of the search log), the attribute graph
-(catalog, tagged and parsed queries, intents, complement and substitute relations) and its
-GraphSAGE node embeddings. A fraction of the distinct query texts, chosen by a hash of the
+`train_search_models` fits four parts in order. The attribute tagger learns from the
+dataset's tagged queries or a CoNLL file, and the intent classifier from click shares of the
+search log. The attribute graph joins the catalog, tagged and parsed queries, intents, and
+complement and substitute relations. Last come its GraphSAGE node embeddings. A fraction of the distinct query texts, chosen by a hash of the
 text, is held out from every model so that `evaluate` can score them on unseen queries.
 """
 
@@ -48,8 +48,8 @@ class SearchParams:
 
     num_layers: int = 4
     max_length: int = 24
-    intent_epochs: int = 3
-    tagger_epochs: int = 3
+    intent_epochs: int = 2
+    tagger_epochs: int = 2
     batch_size: int = 32
     max_steps: Optional[int] = None
     gnn_epochs: int = 150
@@ -278,7 +278,7 @@ def dataset_relations(dataset: Dataset) -> tuple[pd.DataFrame, str]:
 
 
 def demo_relations() -> pd.DataFrame:
-    """The complement and substitute relations that the demo catalog declares."""
+    """Read the complement and substitute relations that the demo catalog declares."""
     from recsys_core.data.demo_catalog import load_catalog
 
     catalog = load_catalog()

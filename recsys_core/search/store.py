@@ -62,7 +62,7 @@ def dataset_fingerprint(dataset) -> str:
     """Hash the tables the search models learn from (products, search log, labelled queries).
 
     The hash of a dataset object is remembered for as long as the object lives, because the
-    app asks for it on every rerun.
+    app requests it on every rerun.
     """
     remembered = _FINGERPRINTS.get(id(dataset))
     if remembered is not None and remembered[0]() is dataset:

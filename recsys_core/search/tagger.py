@@ -1,7 +1,7 @@
 """Explicit attributes: BIO token classification of query words with the MiniLM encoder.
 
-Each query word is split into word pieces; the word's label sits on its first piece and the
-other pieces are ignored by the loss (label -100). At prediction time the first piece's
+Each query word is split into word pieces. The word's label sits on its first piece, and the
+loss ignores the other pieces (label -100). At prediction time the first piece's
 logits give the word's tag. The tag set is read from the training data, so a QueryNER file
 (17 types) and the demo world's queries (their own types) both work unchanged.
 """

@@ -13,7 +13,7 @@ _CONTROL = re.compile(r"[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\ufe
 
 
 class QueryError(ValueError):
-    """Raised for a query that cannot be analysed, such as an empty one; the message says why."""
+    """Raised for a query that cannot be analysed, such as an empty one. The message explains why."""
 
 
 @dataclass(frozen=True)

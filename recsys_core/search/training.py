@@ -46,8 +46,8 @@ def fine_tune(
     list of float
         The mean training loss of each epoch.
     """
-    # The word-piece embedding matrix (30,522 x 384) stays frozen: it holds about half of the
-    # encoder's weights, and updating it from a few thousand short queries costs time and
+    # The word-piece embedding matrix (30,522 x 384) stays frozen. It contains about half of
+    # the encoder's weights, and updating it from a few thousand short queries costs time and
     # only overfits the pieces those queries contain.
     for name, parameter in module.named_parameters():
         if name.endswith("embeddings.word_embeddings.weight"):

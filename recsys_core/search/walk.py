@@ -1,6 +1,6 @@
 """Random walk with restart over the attribute graph, and the co-occurrence baseline.
 
-The walk runs on three copies of the graph, one per kind of answer:
+The walk runs on three copies of the graph, one per kind of result:
 
 attribute
     Values of the product the query asks for. Catalog, query and intent edges stay here.
@@ -74,8 +74,8 @@ class RandomWalker:
     """The three-copy walk over an `AttributeGraph`, with its steps precomputed as arrays.
 
     Every possible step is one entry of flat arrays (from state, to state, relation, edge
-    weight), sorted by target state, so a query only rescales the weights and runs sparse
-    matrix-vector products; a state is ``class_index * num_nodes + node``.
+    weight), sorted by target state. A query then only rescales the weights and runs sparse
+    matrix-vector products. State ``class_index * num_nodes + node`` is a node in one copy.
     """
 
     def __init__(self, graph: AttributeGraph, params: Optional[WalkParams] = None,
@@ -231,7 +231,7 @@ def cooccurrence_rank(graph: AttributeGraph, seeds: dict[int, float], top_n: int
     """Baseline: rank values by their edge weight to the seeds, each seed's edges normalised to sum 1.
 
     It uses every relation as a plain co-occurrence count and takes one step, so it cannot tell
-    a complement from an attribute of the product itself; the source column names the relation
+    a complement from an attribute of the product itself. The source column names the relation
     of the heaviest contributing edge.
     """
     edges = graph.directed_edges()
