@@ -98,3 +98,24 @@ def test_tagger_rejects_untagged_data():
 
 def test_missing_artefact_is_none():
     assert store.load_artefact("no-such-key") is None
+
+
+def test_bio_file_sets_tagger_tags(tmp_path):
+    from recsys_core.data.schema import make_dataset
+    from recsys_core.search.models import SearchParams, train_search_models
+
+    conll = tmp_path / "tags.conll"
+    conll.write_text("red\tB-color\ncase\tB-core_product_type\n\nsamsung\tB-creator\nphone\tB-core_product_type\n\n",
+                     encoding="utf-8")
+    products = pd.DataFrame({"product_id": ["a", "b"], "type": ["phone", "phone case"], "brand": ["Samsung", "Acme"],
+                             "attributes": [{"color": "black"}, {"color": "red"}]})
+    log = pd.DataFrame({"query": ["samsung phone", "red case"] * 10, "country": "us",
+                        "product_id": ["a", "b"] * 10, "clicks": 1})
+    dataset = make_dataset("tiny", "test", products=products, search_log=log)
+    params = SearchParams(num_layers=1, max_length=8, intent_epochs=1, tagger_epochs=1, gnn_epochs=2, gnn_dim=4,
+                          holdout_fraction=0.0)
+    models = train_search_models(dataset, params, bio_file=str(conll))
+    assert models.tagger.tags_ == ["O", "B-color", "I-color", "B-core_product_type", "I-core_product_type",
+                                   "B-creator", "I-creator"]
+    assert models.info["tagged_queries"] == 2
+    assert models.graph.node_id("type:phone case") is not None

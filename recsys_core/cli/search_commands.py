@@ -5,13 +5,16 @@ training them first when the artefact cache has none. ``recsys train search [--b
 trains them; ``recsys evaluate search [--json]`` scores them on held-out queries.
 
 `train_command` / `add_train_arguments` and `evaluate_command` / `add_evaluate_arguments` are
-the ``search`` targets of the shared ``train`` and ``evaluate`` commands. When no other module
-has registered those commands, `register` adds them with ``search`` as their only target.
+the ``search`` targets of the shared ``train`` and ``evaluate`` commands. Where the modules
+``recsys_core.cli.train`` or ``recsys_core.cli.evaluate`` exist, they own those commands and
+register these functions in their target tables. Otherwise, and when no module registered
+before this one has added the command, `register` adds it with ``search`` as its only target.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import logging
 import sys
@@ -49,7 +52,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ("train", add_train_arguments, train_command, "train models"),
         ("evaluate", add_evaluate_arguments, evaluate_command, "evaluate models on held-out data"),
     ):
-        if command in subparsers.choices:
+        if command in subparsers.choices or importlib.util.find_spec(f"recsys_core.cli.{command}") is not None:
             continue
         shared = subparsers.add_parser(command, help=help_text)
         targets = shared.add_subparsers(dest="target", metavar="TARGET")
