@@ -17,8 +17,11 @@ st.set_page_config(page_title="Recommendation workbench", page_icon="🛒", layo
 PAGES = {
     "Data": [
         st.Page("pages/overview.py", title="Overview", icon=":material/table_chart:", default=True, url_path="overview"),
-        st.Page("pages/product_graph.py", title="Product graph", icon=":material/hub:", url_path="graph"),
+        st.Page("pages/product_graph.py", title="Product graph", icon=":material/hub:", url_path="product_graph"),
         st.Page("pages/demo_world.py", title="Demo world", icon=":material/science:", url_path="demo_world"),
+    ],
+    "Buy it again": [
+        st.Page("pages/buy_again.py", title="Buy it again", icon=":material/replay:", url_path="buy_again"),
     ],
     "Search": [
         st.Page("pages/query_search.py", title="Query search", icon=":material/search:", url_path="query_search"),

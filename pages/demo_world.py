@@ -57,15 +57,17 @@ st.caption(f"The same from the command line: `recsys demo --customers {customers
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _world(customers: int, days: int, seed: int, _progress=None):
-    path = demo.materialize(customers=customers, days=days, seed=seed, progress=_progress)
-    return folder.load(str(path)), demo.read_truth(path), path
+def _read_world(path: str):
+    return folder.load(path), demo.read_truth(path)
 
 
 try:
-    dataset, truth, path = ui.run_with_progress(
+    # Not inside st.cache_*: a cached function would replay the progress bar of another session.
+    # materialize reuses the folder on disk when the world was generated before.
+    path = ui.run_with_progress(
         f"Generating the demo world ({customers:,} customers, {days} days, seed {seed})",
-        lambda progress: _world(customers, days, seed, progress))
+        lambda progress: demo.materialize(customers=customers, days=days, seed=seed, progress=progress))
+    dataset, truth = _read_world(str(path))
 except (ValueError, OSError) as error:
     st.error(f"Cannot generate the demo world: {error}. Change the parameters above.")
     st.stop()
@@ -174,7 +176,9 @@ with tabs[2]:
     st.markdown(
         "Each consumable has a planted log-normal cycle: ln(days between two purchases by the same customer) ~ "
         "N(μ, σ). Customers who buy it keep rebuying on that cycle until the period ends. The fit below is the "
-        "maximum-likelihood log-normal with location 0: the mean and standard deviation of the log intervals.")
+        "maximum-likelihood log-normal with location 0: the mean and standard deviation of the log intervals. "
+        "Long cycles come back a little short: an interval that would end after the last simulated day is never "
+        "observed (right-censoring), just as in real order logs.")
     cycles = demo_checks.cycle_recovery(dataset, truth)
     st.metric("Consumables whose fitted μ is within 0.1 of the planted μ",
               f"{checks['consumables_mu_within_0_1']} of {checks['consumables_fitted']}",
@@ -192,7 +196,8 @@ with tabs[2]:
     })
     if not cycles.empty:
         options = list(cycles["product_id"])
-        wanted = st.query_params.get("cycle_product", options[0])
+        best_observed = cycles.loc[cycles["intervals"].idxmax(), "product_id"]
+        wanted = st.query_params.get("cycle_product", best_observed)
         chosen = st.selectbox("Consumable", options, index=options.index(wanted) if wanted in options else 0,
                               format_func=lambda product_id: titles[product_id])
         if chosen != st.query_params.get("cycle_product"):

@@ -66,7 +66,13 @@ else:
     options = list(ranked.sort_values("total", ascending=False).index[:SEARCH_RESULTS])
 if requested is not None and requested not in options and not search.strip():
     options = [requested] + options
-product = requested if requested is not None else (options[0] if options and not search.strip() else None)
+# Without a product in the URL, the most connected product is shown, unless a search is open.
+if requested is not None:
+    product = requested
+elif options and not search.strip():
+    product = options[0]
+else:
+    product = None
 picker_key = f"product_pick:{hash((tuple(options), product))}"
 st.selectbox(
     "Product", options, index=options.index(product) if product in options else None,
@@ -171,6 +177,11 @@ columns[1].metric("One-way share", f"{stats['one_way_share']:.2f}",
                   help="One-way pairs over all linked pairs; a one-way pair is linked in one direction only")
 columns[2].metric("One-way pairs", f"{stats['one_way_pairs']:,}", help="Unordered pairs linked in one direction only")
 columns[3].metric("Two-way pairs", f"{stats['two_way_pairs']:,}", help="Unordered pairs linked in both directions")
+
+if stats["edges"]["co-purchase"] == 0:
+    st.info("This graph has no co-purchase edges, so there is no asymmetry to plot. "
+            + ui.markdown_text(graph.info.get("copurchase_description", "")))
+    st.stop()
 
 left, right = st.columns(2)
 with left:

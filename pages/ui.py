@@ -32,8 +32,8 @@ def markdown_text(text: Any) -> str:
     """Escape untrusted text for st.markdown, where markdown syntax would otherwise render.
 
     Every ASCII punctuation character gets a backslash, which CommonMark renders as the literal
-    character; so ``<img ...>`` shows as text and no tag, link, emphasis, LaTeX ($) or Streamlit
-    directive (``:red[...]``) forms. HTML entities are not used because st.markdown shows them
+    character. So ``<img ...>`` shows as text, and no tag, link, emphasis, LaTeX ($) or
+    Streamlit directive (``:red[...]``) forms. HTML entities are not used because st.markdown shows them
     verbatim, as ``&#x27;``.
     """
     return "".join("\\" + char if char in _ASCII_PUNCTUATION else char for char in str(text))
@@ -98,10 +98,13 @@ def _use_app_router() -> None:
     """Rerun under app.py's st.navigation when Streamlit started in pages/-folder mode.
 
     Streamlit treats an app with a pages/ folder as a version-1 multipage app until
-    st.navigation runs once; a first visit to /overview then runs the page script alone,
-    without app.py's router and sidebar. The rerun lands on the same page because a page's
-    hash is computed from its URL path.
+    st.navigation runs once in the server process. Until then, a first visit to a URL that
+    matches a file name, such as /overview, runs pages/overview.py alone, without app.py's
+    router and sidebar. The rerun goes through app.py, which routes by URL path.
     """
+    # NOTE: a first visit to a URL that matches no file name in pages/ shows Streamlit's
+    # "Page not found" dialog once per server start, before any app code runs. app.py therefore
+    # gives every page the url_path of its file name.
     from streamlit.runtime.pages_manager import PagesManager
 
     if PagesManager.uses_pages_directory:

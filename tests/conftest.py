@@ -159,6 +159,20 @@ def wait_until_idle(page, timeout_ms: int = 120_000) -> None:
     raise TimeoutError(f"the app was still running after {timeout_ms} ms")
 
 
+def network_frame(page, timeout_s: float = 90):
+    """The frame of a pyvis drawing, once vis-network has created its nodes."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        for frame in page.frames:
+            try:
+                if frame.evaluate("typeof network !== 'undefined' && typeof nodes !== 'undefined'"):
+                    return frame
+            except Exception:  # a frame may navigate or detach while it is inspected
+                continue
+        time.sleep(0.5)
+    raise AssertionError("no frame with a vis-network drawing appeared")
+
+
 @pytest.fixture()
 def app_page(browser, app_server):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})

@@ -128,7 +128,7 @@ def test_empty_file_is_rejected(tmp_path):
     path = tmp_path / "empty.json.gz"
     with gzip.open(path, "wt") as handle:
         handle.write("\n")
-    with pytest.raises(DatasetError, match="holds no product records"):
+    with pytest.raises(DatasetError, match="contains no product records"):
         load(str(path))
 
 

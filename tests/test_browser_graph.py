@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import wait_until_idle
+from conftest import network_frame, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -25,8 +25,10 @@ def user_files(tmp_path_factory):
         "product_id,title,brand,type\n"
         f'x1,"{XSS_TITLE}","<b>Evil</b> brand",phone\n'
         "p2,Blue phone case,Acme,case\n"
-        "p3,USB charger,Acme,charger\n", encoding="utf-8")
-    (shop / "copurchase.csv").write_text("src,dst,weight\nx1,p2,0.9\np2,x1,0.4\nx1,p3,0.5\n", encoding="utf-8")
+        "p3,USB charger,Acme,charger\n"
+        "p4,Braided cable,Acme,cable\n", encoding="utf-8")
+    (shop / "copurchase.csv").write_text(
+        "src,dst,weight\nx1,p2,0.9\np2,x1,0.4\nx1,p3,0.5\np4,x1,0.3\np4,p2,0.3\np4,p3,0.3\n", encoding="utf-8")
     (shop / "coview.csv").write_text("src,dst\np2,p3\n", encoding="utf-8")
 
     broken = root / "broken"
@@ -43,30 +45,22 @@ def user_files(tmp_path_factory):
             "empty": empty, "hashes": hashes}
 
 
+_ROUTER_READY: set[str] = set()
+
+
 @pytest.fixture()
 def page(app_page):
     # Streamlit treats an app with a pages/ folder as a version-1 multipage app until
-    # st.navigation runs once; opening the root page first makes every later URL route normally.
-    app_page.open("", wait_text="Overview")
+    # st.navigation runs once in the server process, so a first visit to /graph would show a
+    # "Page not found" dialog. Opening the root page once per server avoids that.
+    if app_page.base_url not in _ROUTER_READY:
+        app_page.open("", wait_text="Overview")
+        _ROUTER_READY.add(app_page.base_url)
     return app_page
 
 
 def _url(path: str, **params: str) -> str:
     return f"{path}?{urllib.parse.urlencode(params)}"
-
-
-def _network_frame(page, timeout_s: float = 60):
-    """The frame of the pyvis drawing, once vis-network has created its nodes."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        for frame in page.frames:
-            try:
-                if frame.evaluate("typeof network !== 'undefined' && typeof nodes !== 'undefined'"):
-                    return frame
-            except Exception:  # a frame that navigates or detaches while we look
-                continue
-        time.sleep(0.5)
-    raise AssertionError("no frame with a vis-network drawing appeared")
 
 
 def _errors(page) -> list[str]:
@@ -75,20 +69,21 @@ def _errors(page) -> list[str]:
 
 def test_every_page_opens_offline(page):
     pages = {
-        "overview?dataset=completejourney": ("Top categories", "Co-view edges (proxy)"),
-        "graph?dataset=completejourney": ("Asymmetry of co-purchase", "Co-view proxy neighbours"),
+        "?dataset=completejourney": ("Top categories", "Co-view edges (proxy)"),
+        "product_graph?dataset=completejourney": ("Asymmetry of co-purchase", "Co-view proxy neighbours"),
     }
     for path, (wait_text, proxy_label) in pages.items():
         page.open(path, wait_text=wait_text)
         assert page.exceptions() == [], path
         assert _errors(page) == [], path
         assert page.page.get_by_text(proxy_label).count() >= 1, path
+        assert page.page.get_by_text("Page not found").count() == 0, path
     assert page.foreign_requests() == []
     assert page.dialogs == []
 
 
 def test_pick_product_draws_graph(page):
-    page.open("graph?dataset=completejourney", wait_text="Find a product by id or title")
+    page.open("product_graph?dataset=completejourney", wait_text="Find a product by id or title")
     search = page.page.get_by_label("Find a product by id or title")
     search.fill("potato chips")
     search.press("Enter")
@@ -101,7 +96,7 @@ def test_pick_product_draws_graph(page):
 
     product_id = chosen.rsplit("— ", 1)[1].strip()
     assert f"product={product_id}" in page.page.url
-    frame = _network_frame(page.page)
+    frame = network_frame(page.page)
     assert frame.evaluate("nodes.length") >= 1
     assert frame.evaluate(f"nodes.get({json.dumps(product_id)}) !== null")
     assert "potato chips" in chosen.lower()
@@ -111,9 +106,9 @@ def test_pick_product_draws_graph(page):
 
 
 def test_untrusted_title_renders_as_text(page, user_files):
-    page.open(_url("graph", dataset=f"folder:{user_files['shop']}", product="x1"), wait_text="Out-neighbours")
-    frame = _network_frame(page.page)
-    assert frame.evaluate("nodes.length") == 3
+    page.open(_url("product_graph", dataset=f"folder:{user_files['shop']}", product="x1"), wait_text="Out-neighbours")
+    frame = network_frame(page.page)
+    assert frame.evaluate("nodes.length") == 4
 
     # Hover the query product so that its tooltip (built from the title) is shown.
     frame.evaluate("network.stopSimulation()")
@@ -135,8 +130,28 @@ def test_untrusted_title_renders_as_text(page, user_files):
     assert page.foreign_requests() == []
 
 
+def test_scatter_click_opens_product(page, user_files):
+    page.open(_url("product_graph", dataset=f"folder:{user_files['shop']}", product="x1"), wait_text="Asymmetry")
+    plot = page.page.locator(".js-plotly-plot").first  # the in- vs out-degree scatter
+    plot.scroll_into_view_if_needed()
+    time.sleep(1.0)
+    # p4 has in-degree 0 and out-degree 3, drawn at (0 + 1, 3 + 1) on log axes.
+    x, y = plot.evaluate("""(element) => {
+        const xaxis = element._fullLayout.xaxis, yaxis = element._fullLayout.yaxis;
+        return [xaxis._offset + xaxis.l2p(Math.log10(1)), yaxis._offset + yaxis.l2p(Math.log10(4))];
+    }""")
+    box = plot.bounding_box()
+    page.page.mouse.click(box["x"] + x, box["y"] + y)
+    time.sleep(1.0)
+    wait_until_idle(page.page)
+
+    assert "product=p4" in page.page.url
+    assert page.page.get_by_text("Braided cable", exact=True).first.is_visible()
+    assert page.exceptions() == []
+
+
 def test_unknown_product_in_url_is_reported(page, user_files):
-    page.open(_url("graph", dataset=f"folder:{user_files['shop']}", product="nope-42"), wait_text="Find a product")
+    page.open(_url("product_graph", dataset=f"folder:{user_files['shop']}", product="nope-42"), wait_text="Find a product")
     errors = _errors(page)
     assert any("'nope-42' from the URL is not in dataset" in error for error in errors), errors
     assert page.exceptions() == []
@@ -149,7 +164,7 @@ def test_unknown_product_in_url_is_reported(page, user_files):
 ])
 def test_bad_dataset_shows_error(page, user_files, case, expected):
     spec = f"amazon-meta:{user_files[case]}" if case == "broken" else f"folder:{user_files[case]}"
-    for path in ("overview", "graph"):
+    for path in ("", "product_graph"):  # the Overview is the default page, served at the root
         page.open(_url(path, dataset=spec), wait_text="Cannot load dataset")
         errors = _errors(page)
         assert any(expected in error for error in errors), (path, errors)
@@ -157,7 +172,7 @@ def test_bad_dataset_shows_error(page, user_files, case, expected):
 
 
 def test_user_files_unchanged(page, user_files):
-    page.open(_url("overview", dataset=f"folder:{user_files['shop']}"), wait_text="Top categories")
+    page.open(_url("", dataset=f"folder:{user_files['shop']}"), wait_text="Top categories")
     after = {str(path): hashlib.sha256(path.read_bytes()).hexdigest()
              for path in Path(user_files["root"]).rglob("*") if path.is_file()}
     assert after == user_files["hashes"]

@@ -57,6 +57,28 @@ def test_text_output_names_relations(capsys, tmp_path):
     assert "reciprocity            0.000" in out
 
 
+def test_product_option_lists_neighbours(capsys, tmp_path):
+    (tmp_path / "products.csv").write_text("product_id,title\na,Phone\nb,Case\nc,Charger\n")
+    (tmp_path / "copurchase.csv").write_text("src,dst,weight\na,b,0.9\nb,a,0.5\na,c,0.4\n")
+    status, out, _ = _run(capsys, "graph-stats", "--dataset", f"folder:{tmp_path}", "--product", "a",
+                          "--json", "--no-progress")
+    product = json.loads(out)["product"]
+    assert status == 0
+    assert (product["out_degree"], product["in_degree"]) == (2, 1)
+    assert [row["product_id"] for row in product["out_neighbors"]] == ["b", "c"]
+    assert [row["reverse_edge_exists"] for row in product["out_neighbors"]] == [True, False]
+
+
+def test_unknown_product_exits_2(capsys, tmp_path):
+    (tmp_path / "products.csv").write_text("product_id,title\na,Phone\n")
+    status, out, err = _run(capsys, "graph-stats", "--dataset", f"folder:{tmp_path}", "--product", "zzz",
+                            "--no-progress")
+    assert status == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert "product 'zzz' is not in dataset" in err
+
+
 def _bad_inputs(tmp_path: Path) -> dict[str, tuple[str, str]]:
     """Each case: (dataset spec, text the error line must contain)."""
     broken = tmp_path / "broken"
@@ -75,7 +97,7 @@ def _bad_inputs(tmp_path: Path) -> dict[str, tuple[str, str]]:
         "malformed line": (f"amazon-meta:{broken / 'meta.json'}", "line 2 is neither JSON nor a Python literal"),
         "missing column": (f"folder:{missing_column}", "missing required column(s) product_id"),
         "empty csv": (f"folder:{empty_folder}", "products.csv: the file is empty"),
-        "empty json": (f"amazon-meta:{empty_meta / 'meta.json'}", "holds no product records"),
+        "empty json": (f"amazon-meta:{empty_meta / 'meta.json'}", "contains no product records"),
         "unknown dataset": ("nosuchdataset", "unknown dataset 'nosuchdataset'"),
         "missing path": (f"amazon-meta:{tmp_path / 'nowhere.json'}", "does not exist"),
     }

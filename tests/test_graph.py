@@ -5,6 +5,8 @@ import pytest
 
 from recsys_core import cache
 from recsys_core.data import make_dataset
+from recsys_core.figures import degree_distribution_figure, degree_scatter_figure, ego_html, offline_html
+from recsys_core.figures.graph_html import RemoteResourceError
 from recsys_core.graph import GraphParams, ProductNotFoundError, basket_copurchase, build_graph, household_coview_proxy
 
 
@@ -82,9 +84,10 @@ def test_ego_one_hop(toy_graph):
     assert set(ego.nodes["product_id"]) == {"a", "b", "c", "e"}
     assert ego.total_nodes == 4
     assert not ego.capped
+    # c — e links two hop-1 nodes, so it is not drawn.
     assert set(zip(ego.edges["src"], ego.edges["dst"], ego.edges["relation"])) == {
         ("a", "b", "co-purchase"), ("b", "a", "co-purchase"), ("a", "c", "co-purchase"),
-        ("e", "a", "co-purchase"), ("c", "e", "co-view")}
+        ("e", "a", "co-purchase")}
 
 
 def test_ego_cap_keeps_strongest(toy_graph):
@@ -99,6 +102,7 @@ def test_ego_two_hops_counts_reach(toy_graph):
     assert set(ego.nodes["product_id"]) == {"a", "b", "c", "d", "e"}
     assert ego.nodes.set_index("product_id").loc["d", "hop"] == 2
     assert ego.total_nodes == 5
+    assert ("c", "d") in set(zip(ego.edges["src"], ego.edges["dst"]))
     graph = ego.to_networkx()
     assert graph.number_of_nodes() == 5
 
@@ -213,3 +217,79 @@ def test_gift_cards_graph_statistics(shared_data):
     assert stats["edges"]["co-purchase"] == 5_993
     assert stats["edges"]["co-view"] == 6_675
     assert round(stats["reciprocity"], 2) == 0.24
+
+
+# ---------------------------------------------------------------- figures
+
+def _hostile_graph():
+    products = pd.DataFrame({
+        "product_id": ["x1", "p2", "p3"],
+        "title": ["<img src=x onerror=alert(1)> href", "</script><script>alert(2)</script>", "Case & cover"],
+        "brand": ["<b>Evil</b>", "", ""],
+    })
+    copurchase = pd.DataFrame({"src": ["x1", "p2", "x1"], "dst": ["p2", "x1", "p3"]})
+    coview = pd.DataFrame({"src": ["p2"], "dst": ["p3"]})
+    dataset = make_dataset("hostile", "test", products=products, copurchase=copurchase, coview=coview)
+    return build_graph(dataset, use_cache=False)
+
+
+def test_ego_html_is_offline():
+    import re
+
+    graph = _hostile_graph()
+    document = ego_html(graph, graph.ego("x1", hops=2, max_nodes=10))
+    assert "new vis.Network" in document
+    assert "cdn.jsdelivr.net" not in document
+    assert re.search(r"\b(?:src|href)\s*=\s*[\"']?(?:https?:)?//", document, re.IGNORECASE) is None
+
+
+def test_ego_html_escapes_titles():
+    graph = _hostile_graph()
+    document = ego_html(graph, graph.ego("x1", hops=2, max_nodes=10))
+    assert "<img src=x" not in document
+    assert "</script><script>alert(2)" not in document
+    assert "<b>Evil</b>" not in document
+    assert "\\u003cimg src=x onerror=alert(1)\\u003e href" in document  # kept for textContent
+
+
+def test_ego_html_legend_names_relations():
+    graph = _hostile_graph()
+    document = ego_html(graph, graph.ego("x1", hops=1, max_nodes=2))
+    assert "co-purchase a → b (directed)" in document
+    assert "co-view (bidirected)" in document
+    assert "2 of 3 products within 1 hop" in document
+
+
+def test_offline_html_rejects_remote_resources():
+    with pytest.raises(RemoteResourceError, match="remote resource"):
+        offline_html('<html><body><img src="https://example.com/x.png"></body></html>')
+    cleaned = offline_html('<link href="https://cdn.example/x.css" rel="stylesheet"/>'
+                           '<script src="https://cdn.example/x.js"></script><p>kept</p>')
+    assert cleaned == "<p>kept</p>"
+
+
+def test_degree_scatter_figure_points():
+    graph = _toy_dataset()
+    graph = build_graph(graph, use_cache=False)
+    figure = degree_scatter_figure(graph.degrees(), graph.products["title"], highlight="a")
+    points = figure.data[0]
+    assert sorted(points.customdata[:, 0].tolist()) == ["a", "b", "c", "d", "e"]  # f has no co-purchase edge
+    index = points.customdata[:, 0].tolist().index("a")
+    assert (points.x[index], points.y[index]) == (3, 3)  # in 2, out 2, plotted as degree + 1
+    assert figure.data[1].name == "this product"
+
+
+def test_degree_scatter_escapes_titles():
+    graph = _hostile_graph()
+    figure = degree_scatter_figure(graph.degrees(), graph.products["title"])
+    hover = figure.data[0].customdata[:, 1].tolist()
+    assert "&lt;img src=x onerror=alert(1)&gt; href" in hover
+
+
+def test_degree_distribution_figure_traces():
+    graph = build_graph(_toy_dataset(), use_cache=False)
+    figure = degree_distribution_figure(graph.stats()["degree_distribution"], coview_is_proxy=True)
+    names = [trace.name for trace in figure.data]
+    assert names == ["co-purchase out-degree (zero: 33%)", "co-purchase in-degree (zero: 33%)",
+                     "co-view proxy degree (zero: 33%)"]
+    assert list(figure.data[0].x) == [1, 2]

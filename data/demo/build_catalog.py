@@ -2,9 +2,9 @@
 
 The product lines below are real products sold on Amazon marketplaces; prices are typical US
 list prices in dollars, rounded. Each product gets the type-specific attributes a seller
-would enter: ``model`` for devices, ``system`` for the family of accessories or refills a
-device takes, ``compatible_with`` for accessories and refills, plus color, storage, size,
-material, os, connector and count where they apply. A product is sold in the countries of its
+would enter. Devices have a ``model`` and a ``system``, the family of accessories or refills
+they take. Accessories and refills have ``compatible_with``. Color, storage, size, material,
+os, connector and count are set where they apply. A product is sold in the countries of its
 type (world.json ``types[].countries``) that also carry its brand (``brand_countries``).
 
 Run from the repository root after editing:  python data/demo/build_catalog.py
@@ -356,16 +356,16 @@ for brand, title, price, system, count in PODS:
     add("coffee pods", brand, title, price, compatible_with=system, count=count)
 
 # --- oral care and shaving -----------------------------------------------------------------------------
-add("electric toothbrush", "oral-b", "Oral-B Pro 1000 Rechargeable Electric Toothbrush, White", 49.94, model="pro 1000", system="oral-b round", color="white")
-add("electric toothbrush", "oral-b", "Oral-B Genius X Rechargeable Electric Toothbrush, Black", 129.99, model="genius x", system="oral-b round", color="black")
+add("electric toothbrush", "oral-b", "Oral-B Pro 1000 Rechargeable Electric Toothbrush, White", 49.94, model="pro 1000", system="oral-b", color="white")
+add("electric toothbrush", "oral-b", "Oral-B Genius X Rechargeable Electric Toothbrush, Black", 129.99, model="genius x", system="oral-b", color="black")
 add("electric toothbrush", "oral-b", "Oral-B iO Series 5 Rechargeable Electric Toothbrush, Matte Black", 149.99, model="io series 5", system="oral-b io", color="matte black")
 add("electric toothbrush", "philips sonicare", "Philips Sonicare 4100 Power Toothbrush, Black", 49.96, model="4100", system="sonicare", color="black")
 add("electric toothbrush", "philips sonicare", "Philips Sonicare ProtectiveClean 6100 Rechargeable Toothbrush, White", 129.96, model="protectiveclean 6100", system="sonicare", color="white")
 add("electric toothbrush", "philips sonicare", "Philips Sonicare DiamondClean Smart 9300 Toothbrush, Black", 219.96, model="diamondclean smart 9300", system="sonicare", color="black")
 HEADS = [
-    ("oral-b", "Oral-B CrossAction Electric Toothbrush Replacement Brush Heads, 8 Count", 34.99, "oral-b round", "8"),
-    ("oral-b", "Oral-B Precision Clean Replacement Brush Heads, 5 Count", 24.99, "oral-b round", "5"),
-    ("oral-b", "Oral-B FlossAction Replacement Brush Heads, 4 Count", 22.99, "oral-b round", "4"),
+    ("oral-b", "Oral-B CrossAction Electric Toothbrush Replacement Brush Heads, 8 Count", 34.99, "oral-b", "8"),
+    ("oral-b", "Oral-B Precision Clean Replacement Brush Heads, 5 Count", 24.99, "oral-b", "5"),
+    ("oral-b", "Oral-B FlossAction Replacement Brush Heads, 4 Count", 22.99, "oral-b", "4"),
     ("oral-b", "Oral-B iO Ultimate Clean Replacement Brush Heads, Black, 4 Count", 49.99, "oral-b io", "4"),
     ("philips sonicare", "Philips Sonicare C2 Optimal Plaque Control Replacement Heads, 4 Count", 36.96, "sonicare", "4"),
     ("philips sonicare", "Philips Sonicare W2 Optimal White Replacement Heads, 3 Count", 29.96, "sonicare", "3"),

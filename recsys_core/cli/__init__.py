@@ -19,6 +19,8 @@ COMMAND_MODULES = (
     "recsys_core.cli.data_commands",
     "recsys_core.cli.graph_commands",
     "recsys_core.cli.demo_commands",
+    "recsys_core.cli.evaluate",
+    "recsys_core.cli.repeat_commands",
     "recsys_core.cli.search_commands",
 )
 

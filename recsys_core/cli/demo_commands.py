@@ -34,6 +34,7 @@ def run_demo(args: argparse.Namespace) -> int:
     target = demo.materialize(customers=args.customers, days=args.days, seed=args.seed, out=args.out,
                               progress=progress_for(args))
     elapsed = time.perf_counter() - started
+
     dataset = folder.load(str(target))
     truth = demo.read_truth(target)
     checks = demo_checks.summary(dataset, truth)
@@ -47,6 +48,7 @@ def run_demo(args: argparse.Namespace) -> int:
         "checks": checks,
         "examples": truth.examples,
     }
+
     if args.json:
         print(json.dumps(result, indent=2))
         return 0

@@ -4,11 +4,11 @@
 training them first when the artefact cache has none. ``recsys train search [--bio-file PATH]``
 trains them; ``recsys evaluate search [--json]`` scores them on held-out queries.
 
-`train_command` / `add_train_arguments` and `evaluate_command` / `add_evaluate_arguments` are
-the ``search`` targets of the shared ``train`` and ``evaluate`` commands. Where the modules
-``recsys_core.cli.train`` or ``recsys_core.cli.evaluate`` exist, they own those commands and
-register these functions in their target tables. Otherwise, and when no module registered
-before this one has added the command, `register` adds it with ``search`` as its only target.
+``evaluate search`` is a target of `recsys_core.cli.evaluate`, registered at import time.
+`train_command` / `add_train_arguments` are the ``search`` target of the shared ``train``
+command. Where a module ``recsys_core.cli.train`` exists, it owns that command and registers
+them. Otherwise, and when no module registered before this one has added ``train``,
+`register` adds it with ``search`` as its only target.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 
 from recsys_core.cli import add_dataset_argument, progress_for
+from recsys_core.cli.evaluate import register_evaluator
 from recsys_core.data import load_dataset
 
 logger = logging.getLogger(__name__)
@@ -48,17 +49,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--json", action="store_true", help="print the analysis as JSON")
     parser.set_defaults(func=run_analyze_query)
 
-    for command, add_arguments, run, help_text in (
-        ("train", add_train_arguments, train_command, "train models"),
-        ("evaluate", add_evaluate_arguments, evaluate_command, "evaluate models on held-out data"),
-    ):
-        if command in subparsers.choices or importlib.util.find_spec(f"recsys_core.cli.{command}") is not None:
-            continue
-        shared = subparsers.add_parser(command, help=help_text)
+    if "train" not in subparsers.choices and importlib.util.find_spec("recsys_core.cli.train") is None:
+        shared = subparsers.add_parser("train", help="train models")
         targets = shared.add_subparsers(dest="target", metavar="TARGET")
-        target = targets.add_parser("search", help=f"{help_text}: query attribute search")
-        add_arguments(target)
-        target.set_defaults(func=run)
+        target = targets.add_parser("search", help="train the query attribute search models")
+        add_train_arguments(target)
+        target.set_defaults(func=train_command)
 
 
 def _load_models(args: argparse.Namespace, retrain: bool = False):
@@ -144,13 +140,16 @@ def train_command(args: argparse.Namespace) -> int:
 
 
 def add_evaluate_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options of ``recsys evaluate search``."""
-    add_dataset_argument(parser, default=DEFAULT_DATASET)
+    """Options of ``recsys evaluate search`` beyond the shared --dataset, --no-progress and --json."""
+    for action in parser._actions:  # the shared --dataset defaults to a dataset without a search log
+        if action.dest == "dataset":
+            action.default = DEFAULT_DATASET
+            action.help = ("dataset spec: a built-in name (see 'recsys datasets') or FORMAT:PATH "
+                           f"(default: {DEFAULT_DATASET})")
     parser.add_argument("--threshold", type=float, default=0.3, help="intent probability threshold (default: 0.3)")
     parser.add_argument("--top-k", type=int, default=5, help="cut-off of hit@k for implicit attributes (default: 5)")
     parser.add_argument("--max-queries", type=int, default=1000,
                         help="held-out queries scored for implicit attributes (default: 1000)")
-    parser.add_argument("--json", action="store_true", help="print the scores as JSON")
 
 
 def evaluate_command(args: argparse.Namespace) -> int:
@@ -195,3 +194,8 @@ def _demo_truth(spec: str, dataset):
         if (folder / demo.TRUTH_FILE).is_file():
             return demo.read_truth(folder)
     return None
+
+
+register_evaluator(
+    "search", "score intents, attribute spans and implicit attributes on held-out queries (default dataset: demo)",
+    add_evaluate_arguments, evaluate_command)

@@ -105,7 +105,7 @@ def load(path: str, progress: Optional[ProgressCallback] = None) -> Dataset:
                 report(progress, 0.7 * raw.tell() / total_bytes, f"Read {number:,} lines of {file.name}")
 
     if not products:
-        raise DatasetError(f"{file}: the file holds no product records; it needs one JSON object per line")
+        raise DatasetError(f"{file}: the file contains no product records; it needs one JSON object per line")
 
     report(progress, 0.75, "Building edge tables")
     known = set(seen)
@@ -190,7 +190,7 @@ def _parse_line(line: str, file: Path, number: int) -> tuple[dict[str, Any], boo
                 f"({json_error.msg} at column {json_error.colno}); fix or remove that line") from None
     if not isinstance(record, dict):
         raise DatasetError(
-            f"{file}: line {number} holds a {type(record).__name__}, not an object; "
+            f"{file}: line {number} contains a {type(record).__name__}, not an object; "
             "each line must be one product record")
     return record, literal
 
@@ -224,7 +224,7 @@ def _as_list(value: Any, name: str, file: Path, number: int) -> list[str]:
                 value = ast.literal_eval(text)
             except (ValueError, SyntaxError, MemoryError, RecursionError):
                 raise DatasetError(
-                    f"{file}: line {number}: '{name}' holds the string {text[:60]!r}, "
+                    f"{file}: line {number}: '{name}' contains the string {text[:60]!r}, "
                     "which is not a list; write it as a JSON list of product ids") from None
     if not isinstance(value, (list, tuple)):
         raise DatasetError(f"{file}: line {number}: '{name}' must be a list of product ids, got {type(value).__name__}")

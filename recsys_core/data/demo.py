@@ -40,7 +40,7 @@ from recsys_core import cache
 from recsys_core.data import folder as folder_format
 from recsys_core.data.demo_catalog import Catalog, Complement, load_catalog
 from recsys_core.data.demo_queries import Query, QueryWriter, matches
-from recsys_core.data.schema import Dataset, make_dataset
+from recsys_core.data.schema import Dataset, DatasetError, make_dataset
 from recsys_core.progress import ProgressCallback, report
 
 logger = logging.getLogger(__name__)
@@ -100,11 +100,17 @@ class DemoTruth:
     query_truth
         DataFrame query, country, intents (types by click share), intent_shares, attributes
         (tag -> canonical value stated in the query), implied (attribute -> value shared by every
-        product that matches the query), complement_types, substitute_brands.
+        product that matches the query), readings (how many different attribute readings the
+        sessions behind this text had; the most frequent one is given), complement_types,
+        substitute_brands.
     country_types
         Product types sold in each country: the label space of query intents there.
     examples
         Ids of the stakeholder example: the iPhone 8 ``phone`` and its planted ``case``.
+    cold_start_complements
+        Pairs (device, complement) where either product is new and the complement fits the
+        device by a match rule of world.json (a case for the same model, pods for the same
+        system): the related products a cold-start model should find.
     """
 
     params: dict[str, Any]
@@ -117,6 +123,7 @@ class DemoTruth:
     query_truth: pd.DataFrame
     country_types: dict[str, list[str]] = field(default_factory=dict)
     examples: dict[str, str] = field(default_factory=dict)
+    cold_start_complements: list[tuple[str, str]] = field(default_factory=list)
 
     def to_json(self) -> str:
         payload = {
@@ -130,8 +137,9 @@ class DemoTruth:
             "query_truth": self.query_truth.to_dict(orient="records"),
             "country_types": self.country_types,
             "examples": self.examples,
+            "cold_start_complements": [list(pair) for pair in self.cold_start_complements],
         }
-        return json.dumps(payload, indent=1, sort_keys=True)
+        return json.dumps(payload, sort_keys=True, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, text: str) -> "DemoTruth":
@@ -147,17 +155,18 @@ class DemoTruth:
             query_truth=pd.DataFrame(payload["query_truth"], columns=QUERY_TRUTH_COLUMNS),
             country_types=payload.get("country_types", {}),
             examples=payload.get("examples", {}),
+            cold_start_complements=[tuple(pair) for pair in payload.get("cold_start_complements", [])],
         )
 
 
-QUERY_TRUTH_COLUMNS = ["query", "country", "intents", "intent_shares", "attributes", "implied",
+QUERY_TRUTH_COLUMNS = ["query", "country", "intents", "intent_shares", "attributes", "implied", "readings",
                        "complement_types", "substitute_brands"]
 
 
 def _source_version() -> str:
     try:
         return f"{SIMULATOR_VERSION}-{load_catalog().fingerprint}"
-    except Exception:  # a broken catalog shows its error when the dataset loads
+    except (DatasetError, OSError, KeyError, ValueError):  # the loader reports it when the dataset loads
         return f"{SIMULATOR_VERSION}-unreadable"
 
 
@@ -322,8 +331,8 @@ class _Simulation:
         n = len(self.records)
         rng = self.rng
         self.popularity = rng.lognormal(0.0, 0.4, n)
-        # Apple fans pick Apple products four times as often; everyone else prefers Samsung
-        # and Google two to one and picks Apple at 0.4 of its popularity.
+        # Brand preference: Apple fans weight Apple products by 4. Everyone else weights
+        # Samsung and Google by 2 and Apple by 0.4.
         brands = np.array([record["brand"] for record in self.records])
         self.fan_weight = (self.popularity * np.where(brands == "apple", 4.0, 1.0)).tolist()
         self.other_weight = (self.popularity * np.select(
@@ -431,6 +440,7 @@ class _Simulation:
             if product_type.role == "device":
                 bought = rng.random() < 1.0 - math.exp(-product_type.purchase_rate * years)
                 if bought:
+                    # Devices are bought in the first 80% of the period so that complements can follow.
                     day = rng.uniform(0.0, 0.8 * days)
                     device = self._choose(shelf, segments)
                     self._search_and_buy(customer, country, day, device, shelf)
@@ -450,8 +460,8 @@ class _Simulation:
                         self._search_and_buy(customer, country, day, product, shelf)
                         self._repeat(customer, product, day)
 
+        type_names = [name for name, entry in self.catalog.types.items() if country in entry.countries]
         for _ in range(int(rng.poisson(params.browse_sessions_per_year * years))):
-            type_names = [name for name, entry in self.catalog.types.items() if country in entry.countries]
             type_name = type_names[int(rng.integers(len(type_names)))]
             shelf = self.shelf.get((country, type_name), [])
             if shelf:
@@ -516,7 +526,7 @@ class _Simulation:
         self.orders.append((customer, product, day + 0.01))
 
     def _session(self, customer: int, country: str, day: float, target: int, pool: list[int]) -> None:
-        """A search session: a query for `target`, then clicks on matching products of `pool`."""
+        """Record a search session: a query for `target`, then clicks on matching products of `pool`."""
         query = self.writer.write(self.records[target], country)
         others = [j for j in pool if j != target and matches(self.records[j], query.attributes)]
         extra = min(len(others), int(self.rng.integers(1, 6)))
@@ -578,11 +588,26 @@ class _Simulation:
             country_types={code: sorted(name for name, entry in self.catalog.types.items() if code in entry.countries)
                            for code in self.catalog.countries},
             examples=self._examples(ids),
+            cold_start_complements=self._cold_start_complements(ids),
         )
         info = self._info(orders, copurchase, coview, search_log, labelled, truth)
         dataset = make_dataset(NAME, "demo simulator", info, products=products, copurchase=copurchase,
                                coview=coview, orders=orders, search_log=search_log, labelled_queries=labelled)
         return dataset, truth
+
+    def _cold_start_complements(self, ids: list[str]) -> list[tuple[str, str]]:
+        pairs = set()
+        for relation in self.catalog.complements:
+            if relation.match_to is None:
+                continue
+            devices = [i for i, record in enumerate(self.records) if record["type"] == relation.src_type]
+            complements = [j for j, record in enumerate(self.records) if record["type"] == relation.dst_type]
+            for i in devices:
+                for j in complements:
+                    if (self.cold[i] or self.cold[j]) and self.catalog.fits(
+                            relation, self.records[i]["attributes"], self.records[j]["attributes"]):
+                        pairs.add((ids[i], ids[j]))
+        return sorted(pairs)
 
     def _examples(self, ids: list[str]) -> dict[str, str]:
         phone = self.index[EXAMPLE_PHONE]
@@ -594,11 +619,16 @@ class _Simulation:
 
     def _search_tables(self, ids: list[str], products: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         clicks: dict[tuple[str, str, str], int] = {}
-        first: dict[tuple[str, str], Query] = {}
+        # The same text can come from different products with different readings: "air" is a
+        # MacBook Air with "macbook" dropped or an iPad Air with "ipad" dropped. Each reading
+        # (its stated attributes) is counted; the most frequent one is the query's truth.
+        readings: dict[tuple[str, str], dict[tuple, list]] = {}
         intents: dict[tuple[str, str], dict[str, int]] = {}
         for session in self.sessions:
             key = (session.query.text, session.country)
-            first.setdefault(key, session.query)
+            reading = tuple(sorted(session.query.attributes.items()))
+            entry = readings.setdefault(key, {}).setdefault(reading, [session.query, 0])
+            entry[1] += 1
             counts = intents.setdefault(key, {})
             for j in session.views:
                 click_key = (session.query.text, session.country, ids[j])
@@ -608,7 +638,8 @@ class _Simulation:
         search_log = pd.DataFrame(
             [(query, country, product, count) for (query, country, product), count in sorted(clicks.items())],
             columns=["query", "country", "product_id", "clicks"])
-        keys = list(first)  # in order of first appearance, which the seed fixes
+        keys = list(readings)  # in order of first appearance, which the seed fixes
+        first = {key: max(readings[key].values(), key=lambda entry: entry[1])[0] for key in keys}
         labelled = pd.DataFrame({
             "query_id": [f"Q{i:06d}" for i in range(len(keys))],
             "query": [text for text, _ in keys],
@@ -640,6 +671,7 @@ class _Simulation:
                 "query": key[0], "country": key[1], "intents": ranked,
                 "intent_shares": {name: round(counts[name] / total, 4) for name in ranked},
                 "attributes": attributes, "implied": implied,
+                "readings": len(readings[key]),
                 "complement_types": complements_of.get(ranked[0], []),
                 # Substitute brands that also sell the intent type: samsung for an iPhone, not garmin.
                 "substitute_brands": sorted(other for other in brand_substitutes.get(brand, [])
@@ -687,6 +719,12 @@ class _Simulation:
             "coview_rule": (f"products clicked in the same search session, in at least "
                             f"{params.min_coview_sessions} sessions; weight = number of sessions"),
             "price_note": "list prices in US dollars in every country",
+            # Declared in data/demo/world.json, as a seller's catalog would state them.
+            "relations": {
+                "complement_types": [list(pair) for pair in truth.complement_types],
+                "substitute_types": [list(pair) for pair in truth.substitute_types],
+                "substitute_brands": [list(pair) for pair in truth.substitute_brands],
+            },
             "source": f"data/demo catalog {self.catalog.fingerprint}, simulator version {SIMULATOR_VERSION}",
             "examples": truth.examples,
             "counts": {

@@ -28,6 +28,8 @@ def catalog_folder() -> Path:
     override = os.environ.get("RECSYS_DEMO_CATALOG")
     if override:
         return Path(override).expanduser()
+    # NOTE: data/demo sits outside the package, so only a source checkout or an editable
+    # install finds it here; a wheel install needs RECSYS_DEMO_CATALOG.
     return Path(__file__).resolve().parents[2] / "data" / "demo"
 
 
@@ -38,7 +40,7 @@ class ProductType:
     role: str
     countries: tuple[str, ...]
     nouns: dict[str, tuple[tuple[str, str], ...]]  # country or "default" -> (singular, plural)
-    purchase_rate: float = 0.0  # devices: expected purchases per customer per 365 days
+    purchase_rate: float = 0.0  # devices: yearly rate r; P(buy one) = 1 - exp(-r * days / 365)
     preowned_share: float = 0.0  # devices: share of customers who owned one before day 0
     adopt_share: float = 0.0  # stand-alone consumables: share of eligible customers who buy them
     segment: Optional[str] = None  # consumables bought only by customers of this segment

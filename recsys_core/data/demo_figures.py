@@ -65,10 +65,25 @@ def tagged_query_html(tokens: list[str], tags: list[str]) -> str:
 
 
 def country_type_table(truth: DemoTruth, clicked: dict[str, list[str]]) -> pd.DataFrame:
-    """One row per product type: whether each country sells it and whether its searches clicked it."""
-    types = sorted({name for names in truth.country_types.values() for name in names})
+    """Tabulate, per product type, whether each country sells it and whether its searches clicked it.
+
+    Types sold in fewer countries come first, since they make the label spaces differ.
+    """
+    sold_in = {}
+    for names in truth.country_types.values():
+        for name in names:
+            sold_in[name] = sold_in.get(name, 0) + 1
+    types = sorted(sold_in, key=lambda name: (sold_in[name], name))
     table = pd.DataFrame({"type": types})
     for country, names in sorted(truth.country_types.items()):
         sold, seen = set(names), set(clicked.get(country, []))
-        table[country] = ["sold, clicked" if name in seen else ("sold" if name in sold else "-") for name in types]
+        cells = []
+        for name in types:
+            if name in seen:
+                cells.append("sold, clicked")
+            elif name in sold:
+                cells.append("sold")
+            else:
+                cells.append("-")
+        table[country] = cells
     return table

@@ -91,6 +91,7 @@ class QueryWriter:
         product_type = self.catalog.types[product["type"]]
         values, templates, cumulative = self._product_templates(product, product_type)
         slots = templates[bisect.bisect_right(cumulative, self.rng.random() * cumulative[-1])]
+        slots = self._without_repeated_brand(slots, values)
 
         segments: list[tuple[str, list[str]]] = []  # (tag or "O", words)
         attributes: dict[str, str] = {}
@@ -118,10 +119,33 @@ class QueryWriter:
         for tag, words in segments:
             for position, word in enumerate(words):
                 tokens.append(word)
-                tags.append("O" if tag == "O" else ("B-" if position == 0 else "I-") + tag)
+                if tag == "O":
+                    tags.append("O")
+                else:
+                    tags.append(f"B-{tag}" if position == 0 else f"I-{tag}")
         if self.rng.random() < TYPO_RATE:
             tokens = self._typo(tokens)
         return Query(tokens=tokens, tags=tags, attributes=attributes)
+
+    def _without_repeated_brand(self, slots: tuple[str, ...], values: dict[str, str]) -> tuple[str, ...]:
+        """Drop a slot that would repeat the brand, as in "oneplus oneplus 9" or "harry's harry's blades".
+
+        A model or compatible_with value equal to the brand (or one of its aliases) is dropped;
+        one that starts with a word of the brand ("hp 962", "sonicare") makes the brand slot go.
+        """
+        if "brand" not in slots:
+            return slots
+        brand = values["brand"]
+        brand_names = {brand, *self.catalog.aliases.get(brand, ())}
+        brand_words = {word for name in brand_names for word in name.split()}
+        for slot in ("model", "compatible_with"):
+            if slot not in slots:
+                continue
+            if values[slot] in brand_names:
+                return tuple(name for name in slots if name != slot)
+            if values[slot].split()[0] in brand_words:
+                return tuple(name for name in slots if name != "brand")
+        return slots
 
     def _product_templates(self, product: dict, product_type: ProductType):
         """Slot values of `product`, the templates it can fill and their cumulative weights."""
@@ -193,7 +217,7 @@ class QueryWriter:
 
 
 def matches(product: dict, attributes: dict[str, str]) -> bool:
-    """Whether `product` has every attribute value a query states (its canonical attributes)."""
+    """Return whether `product` has every attribute value a query states (its canonical attributes)."""
     for tag, value in attributes.items():
         if tag == "type":
             if product["type"] != value:

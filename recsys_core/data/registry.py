@@ -35,8 +35,9 @@ BUILTINS: dict[str, Loader] = {
         "with a product graph derived from baskets.", False),
     "demo": Loader(
         "recsys_core.data.demo", "load",
-        "Demo world: 435 curated products (phones, cases, chargers, coffee pods, diapers...) and 2,000 "
-        "simulated shoppers in the US, GB and CA, with planted complements, cycles and search intents.", False),
+        "Demo world: a curated catalog of real product lines (phones, cases, chargers, coffee pods, "
+        "diapers...) and 2,000 simulated shoppers in the US, GB and CA, with planted complements, "
+        "repurchase cycles and search intents.", False),
 }
 
 FORMATS: dict[str, Loader] = {

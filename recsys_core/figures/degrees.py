@@ -43,7 +43,7 @@ def degree_distribution_figure(distributions: dict[str, list[list[int]]], coview
         ))
     figure.update_layout(
         xaxis={"type": "log", "title": "degree"},
-        yaxis={"type": "log", "title": "share of products", "tickformat": ".1~%"},
+        yaxis={"type": "log", "title": "share of products", "tickformat": ".2~%"},
         legend={"orientation": "h", "y": -0.2}, margin={"l": 60, "r": 20, "t": 30, "b": 40}, height=380,
         title={"text": "Degree distributions", "font": {"size": 14}},
     )
@@ -87,6 +87,5 @@ def degree_scatter_figure(degrees: pd.DataFrame, titles: pd.Series, highlight: s
         yaxis={"type": "log", "title": "out-degree + 1 (products it points at)"},
         height=420, margin={"l": 60, "r": 20, "t": 30, "b": 50}, legend={"orientation": "h", "y": -0.2},
         title={"text": "Co-purchase in- vs out-degree (click a point to open that product)", "font": {"size": 14}},
-        clickmode="event+select", dragmode="select",
     )
     return figure

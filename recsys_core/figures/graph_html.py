@@ -1,8 +1,8 @@
 """Interactive pyvis drawing of a product's neighbourhood that works offline.
 
 pyvis 0.3.2 with ``cdn_resources='in_line'`` inlines vis-network but still emits a Bootstrap
-``<link>`` and ``<script>`` from cdn.jsdelivr.net; `offline_html` strips them and refuses any
-remaining remote ``src`` / ``href``. Product titles, brands and ids are untrusted: pyvis shows a
+``<link>`` and ``<script>`` from cdn.jsdelivr.net. `offline_html` strips them and raises if any
+remote ``src`` or ``href`` remains. Product titles, brands and ids are untrusted: pyvis shows a
 node's ``title`` through ``innerHTML`` whenever any title contains the word "href", so nodes get
 no pyvis title at all. A small script of ours shows tooltips with ``textContent`` instead, from
 JSON that escapes ``<``, ``>`` and ``&``. Node labels are drawn on the canvas, which never

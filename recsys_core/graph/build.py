@@ -7,8 +7,9 @@ orders: a → b when the pair's support (baskets holding both) and P(b | a) pass
 Co-view: a dataset's listed coview table when it has one. Transaction data has no views, so a
 proxy is used instead: **same-type household overlap**. Two products of the same product type are
 linked when enough households bought both (in any baskets), weighted by the Jaccard similarity
-of their buyer sets. Amazon's also-viewed lists mostly link alternatives a shopper compares
-(McAuley et al., KDD 2015, treat them as substitutes); households that buy two products of one
+of their buyer sets. Amazon's also-viewed lists mostly link alternatives a shopper compares:
+McAuley, Pandey and Leskovec ("Inferring Networks of Substitutable and Complementary Products",
+KDD 2015) learn substitutes from these browsing links. Households that buy two products of one
 type over the year are the closest trace of such comparison that receipts keep. The proxy is
 labelled as such in ``ProductGraph.info`` and in the app.
 
@@ -116,7 +117,9 @@ def _copurchase(dataset: Dataset, params: GraphParams, info: dict[str, Any],
         report(progress, 0.05, "Deriving co-purchase edges from baskets")
         info["copurchase_source"] = "baskets"
         info["copurchase_description"] = BASKET_DESCRIPTION.format(**params.to_dict())
-        return basket_copurchase(dataset.orders, params, info), empty
+        edges = basket_copurchase(dataset.orders, params, info)
+        report(progress, 0.55, f"Derived {len(edges):,} co-purchase edges")
+        return edges, empty
     info["copurchase_source"] = "none"
     info["copurchase_description"] = "The dataset has neither co-purchase edges nor orders."
     return empty, empty
@@ -137,6 +140,7 @@ def _coview(dataset: Dataset, params: GraphParams, info: dict[str, Any],
             min_households=params.coview_min_households, min_jaccard=params.coview_min_jaccard,
             top_n=params.coview_top_n)
         proxy = _mirror(household_coview_proxy(dataset.orders, dataset.products, params))
+        report(progress, 0.95, f"Derived {len(proxy) // 2:,} co-view proxy pairs")
         proxy["listed"] = True  # symmetric by construction: both directions are the proxy's own
         return proxy
     info["coview_source"] = "none"

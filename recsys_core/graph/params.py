@@ -10,8 +10,8 @@ class GraphParams:
     """How `build_graph` turns a dataset into co-purchase and co-view edges.
 
     The basket and household parameters apply only when the dataset has orders but no listed
-    edges (such as Complete Journey); a dataset that lists its edges (Amazon metadata, a folder
-    with copurchase / coview tables) uses them as they are.
+    edges, such as Complete Journey. A dataset that lists its edges (Amazon metadata, a folder
+    with copurchase / coview tables) is used as it is.
 
     Parameters
     ----------

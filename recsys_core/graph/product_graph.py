@@ -27,7 +27,8 @@ class EgoGraph:
 
     ``nodes`` has product_id, hop (0 for the centre) and score (the strongest edge weight that
     pulled the node in; 1.0 for the centre). ``edges`` has src, dst, weight, provenance and
-    relation ('co-purchase' or 'co-view'); a co-view pair appears once. ``total_nodes`` counts
+    relation ('co-purchase' or 'co-view') for the edges between nodes one hop apart; a co-view
+    pair appears once. ``total_nodes`` counts
     every product within ``hops`` hops before the cap.
     """
 
@@ -87,6 +88,7 @@ class ProductGraph:
         self._cp = self._matrix(self.copurchase, n)
         self._cp_in = self._cp.T.tocsr()
         self._cv = self._matrix(self.coview, n)
+        self._steps: sparse.csr_matrix | None = None
 
     def _matrix(self, edges: pd.DataFrame, n: int) -> sparse.csr_matrix:
         rows = self.position.get_indexer(edges["src"])
@@ -138,9 +140,10 @@ class ProductGraph:
     def link_type(self, a: str, b: str) -> str:
         """Classify how product b relates to product a.
 
-        Returns the first that holds: 'co-purchase' (a → b), 'reverse co-purchase' (b → a),
-        'co-view' (a — b), 'second order' (a reaches b in two steps over co-purchase out-edges
-        and co-view edges, the paths along which selection bias makes a → b likely), or 'none'.
+        Returns the first type that applies: 'co-purchase' (a → b), 'reverse co-purchase'
+        (b → a), 'co-view' (a — b), 'second order' or 'none'. Second order means that a reaches b
+        in two steps over co-purchase out-edges and co-view edges. Selection bias makes a → b
+        likely along such paths.
         """
         i, j = self.index_of(a), self.index_of(b)
         if self._cp[i, j] != 0:
@@ -149,21 +152,30 @@ class ProductGraph:
             return "reverse co-purchase"
         if self._cv[i, j] != 0:
             return "co-view"
-        step = self._cp[i] + self._cv[i]
-        step.data[:] = 1.0
-        reach = step @ (self._cp + self._cv)
-        if i != j and reach[0, j] != 0:
+        if i != j and self._second_order_reach(i)[j]:
             return "second order"
         return "none"
+
+    def _second_order_reach(self, i: int) -> np.ndarray:
+        """Boolean mask of the products two steps from product i over co-purchase out-edges and co-view."""
+        if self._steps is None:
+            steps = (self._cp + self._cv).tocsr()
+            steps.data[:] = 1.0
+            self._steps = steps
+        first = self._steps.indices[self._steps.indptr[i]:self._steps.indptr[i + 1]]
+        reach = np.zeros(len(self.ids), dtype=bool)
+        for k in first:
+            reach[self._steps.indices[self._steps.indptr[k]:self._steps.indptr[k + 1]]] = True
+        return reach
 
     # -------------------------------------------------------------- statistics
 
     def stats(self) -> dict[str, Any]:
         """Counts, reciprocity and degree distributions of the graph.
 
-        Definitions: reciprocity is the share of co-purchase edges whose reverse is also a
-        co-purchase edge; a one-way pair is an unordered pair linked in one direction only, and
-        the one-way share is one-way pairs over all linked pairs. Co-view edges are counted as
+        Reciprocity is the share of co-purchase edges whose reverse is also a co-purchase edge.
+        A one-way pair is an unordered pair linked in one direction only, and the one-way share
+        is one-way pairs over all linked pairs. Co-view edges are counted as
         the directed pairs the source listed (for a proxy, both directions of each pair).
         """
         cp = self._cp.copy()
@@ -257,7 +269,13 @@ class ProductGraph:
             "hop": [kept[i][0] for i in order],
             "score": [kept[i][1] for i in order],
         })
-        return EgoGraph(self.ids[center], hops, nodes, self._edges_among(order), int(reached.sum()))
+        edges = self._edges_among(order)
+        # Only edges between consecutive hops are kept, because edges among nodes of the same hop
+        # turn a dense neighbourhood into a hairball and do not show how it reaches the centre.
+        hop_of = nodes.set_index("product_id")["hop"]
+        layer_gap = (edges["src"].map(hop_of) - edges["dst"].map(hop_of)).abs()
+        edges = edges[layer_gap.to_numpy() == 1].reset_index(drop=True)
+        return EgoGraph(self.ids[center], hops, nodes, edges, int(reached.sum()))
 
     def _touching(self, frontier: np.ndarray) -> pd.DataFrame:
         """Nodes adjacent to `frontier` by any relation, with the strongest such edge, best first."""
