@@ -158,3 +158,21 @@ def test_derive_relations_from_edges():
     assert ("complement", "phone", "charger") in as_tuples
     assert ("complement", "phone case", "phone") not in as_tuples
     assert ("substitute", "Apple", "Samsung") in as_tuples
+
+
+def test_declared_relations_both_forms():
+    from recsys_core.data.schema import make_dataset
+    from recsys_core.search.models import dataset_relations
+
+    products = tiny_products()
+    mapping = make_dataset("a", "test", {"relations": {"complement_types": [["phone", "phone case"]],
+                                                       "substitute_brands": [["apple", "samsung"]]}},
+                           products=products)
+    frame, provenance = dataset_relations(mapping)
+    assert provenance == "declared by the dataset"
+    assert set(zip(frame["relation"], frame["src"], frame["dst"])) == {
+        ("complement", "phone", "phone case"), ("substitute", "apple", "samsung")}
+    records = make_dataset("b", "test", {"relations": tiny_relations().to_dict(orient="records")}, products=products)
+    assert len(dataset_relations(records)[0]) == 3
+    derived = make_dataset("c", "test", products=products)
+    assert dataset_relations(derived)[1] == "derived from co-purchase and co-view edges"

@@ -257,35 +257,31 @@ def build_attribute_graph(dataset: Dataset, tagger: Optional[BioTagger], holdout
 def dataset_relations(dataset: Dataset) -> tuple[pd.DataFrame, str]:
     """Complement and substitute relations: declared as data, or derived from the product graph.
 
-    Declared relations come from ``dataset.info['relations']`` (records with relation, src_key,
-    src, dst_key, dst and an optional weight) or, for the built-in demo world, from the
-    catalog's ``world.json``. Any other dataset gets relations derived from its co-purchase
-    and co-view edges (`graph.derive_relations`).
+    ``dataset.info['relations']`` may declare them in either of two forms: records with
+    relation, src_key, src, dst_key, dst and an optional weight, or the demo world's mapping of
+    ``complement_types``, ``substitute_types`` and ``substitute_brands`` to lists of pairs.
+    Without a declaration, relations are derived from the co-purchase and co-view edges
+    (`graph.derive_relations`).
     """
     declared = dataset.info.get("relations") if isinstance(dataset.info, dict) else None
-    if declared:
+    columns = ["relation", "src_key", "src", "dst_key", "dst", "weight"]
+    if isinstance(declared, dict):
+        rows = [("complement", "type", a, "type", b, 1.0) for a, b in declared.get("complement_types", [])]
+        rows += [("substitute", "type", a, "type", b, 1.0) for a, b in declared.get("substitute_types", [])]
+        rows += [("substitute", "brand", a, "brand", b, 1.0) for a, b in declared.get("substitute_brands", [])]
+        if rows:
+            return pd.DataFrame(rows, columns=columns), "declared by the dataset"
+    elif declared:
         frame = pd.DataFrame(declared)
-        if {"relation", "src_key", "src", "dst_key", "dst"} <= set(frame.columns):
+        if set(columns[:-1]) <= set(frame.columns):
             if "weight" not in frame.columns:
                 frame["weight"] = 1.0
             return frame, "declared by the dataset"
-        logger.warning("dataset %s declares relations without the columns relation, src_key, src, dst_key, dst; "
-                       "deriving them from co-purchases and co-views instead", dataset.name)
-    if dataset.name == "demo":
-        return demo_relations(), "declared by the demo catalog (data/demo/world.json)"
+    if declared:
+        logger.warning("dataset %s declares relations in an unknown form; deriving them from co-purchases "
+                       "and co-views instead", dataset.name)
     derived = graph_module.derive_relations(dataset.products, dataset.copurchase, dataset.coview)
     return derived, "derived from co-purchase and co-view edges"
-
-
-def demo_relations() -> pd.DataFrame:
-    """Read the complement and substitute relations that the demo catalog declares."""
-    from recsys_core.data.demo_catalog import load_catalog
-
-    catalog = load_catalog()
-    rows = [("complement", "type", c.src_type, "type", c.dst_type, float(c.probability)) for c in catalog.complements]
-    rows += [("substitute", "type", a, "type", b, 1.0) for a, b in catalog.substitute_types]
-    rows += [("substitute", "brand", a, "brand", b, 1.0) for a, b in catalog.substitute_brands]
-    return pd.DataFrame(rows, columns=["relation", "src_key", "src", "dst_key", "dst", "weight"])
 
 
 # -- persistence -------------------------------------------------------------------------------
