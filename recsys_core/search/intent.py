@@ -199,8 +199,9 @@ class IntentClassifier:
     def _masks(self, countries: Sequence[str]) -> np.ndarray:
         index = {t: i for i, t in enumerate(self.types_)}
         masks = np.ones((len(countries), len(self.types_)), dtype=np.float32)
+        by_upper = {code.upper(): types for code, types in self.country_types_.items()}
         for row, country in enumerate(countries):
-            space = self.country_types_.get(str(country))
+            space = self.country_types_.get(str(country)) or by_upper.get(str(country).upper())
             if space:
                 masks[row] = 0.0
                 masks[row, [index[t] for t in space if t in index]] = 1.0

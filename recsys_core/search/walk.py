@@ -49,7 +49,7 @@ class WalkParams:
 
     restart: float = 0.3
     iterations: int = 40
-    tolerance: float = 1e-7
+    tolerance: float = 1e-6
     embedding_weight: float = 1.0
     key_share: float = 0.5
     relation_weights: dict = field(default_factory=lambda: {
@@ -202,7 +202,8 @@ class RandomWalker:
         best_class = by_class.argmax(axis=0)
         best = by_class.max(axis=0)
         total = best.sum()
-        order = [i for i in np.argsort(-best, kind="stable") if best[i] > 0][:top_n]
+        ranked = np.argsort(-best, kind="stable")[:top_n]
+        order = [int(i) for i in ranked if best[i] > 0]
         rows, steps = [], []
         for node in order:
             kind = CLASSES[best_class[node]]
