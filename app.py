@@ -25,6 +25,9 @@ PAGES = {
                 url_path="related_products"),
         st.Page("pages/buy_again.py", title="Buy it again", icon=":material/replay:", url_path="buy_again"),
     ],
+    "Search": [
+        st.Page("pages/query_search.py", title="Query search", icon=":material/search:", url_path="query_search"),
+    ],
 }
 
 navigation = st.navigation(PAGES)

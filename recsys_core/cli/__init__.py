@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "recsys_core.cli.evaluate",
     "recsys_core.cli.repeat_commands",
     "recsys_core.cli.related_commands",
+    "recsys_core.cli.search_commands",
 )
 
 
@@ -80,6 +81,19 @@ def add_dataset_argument(parser: argparse.ArgumentParser, default: Optional[str]
              f"(default: {default})",
     )
     parser.add_argument("--no-progress", action="store_true", help="do not print progress lines")
+
+
+def command_targets(subparsers: argparse._SubParsersAction, name: str, help_text: str) -> argparse._SubParsersAction:
+    """Return the targets of ``recsys NAME`` (such as ``train related``), creating NAME on first use.
+
+    Several command modules add targets to one command, in any order.
+    """
+    parser = subparsers.choices.get(name)
+    if parser is None:
+        parser = subparsers.add_parser(name, help=help_text)
+        parser.set_defaults(func=lambda args: parser.print_help(sys.stderr) or 2)
+        parser._recsys_targets = parser.add_subparsers(dest="target", metavar="TARGET")
+    return parser._recsys_targets
 
 
 def progress_for(args: argparse.Namespace):

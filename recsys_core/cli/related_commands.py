@@ -12,13 +12,13 @@ import argparse
 import json
 import sys
 
-from recsys_core.cli import add_dataset_argument, progress_for
+from recsys_core.cli import add_dataset_argument, command_targets, progress_for
 from recsys_core.data import load_dataset
 from recsys_core.related.train import LOSS_TERMS, RelatedParams
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    train = _targets(subparsers, "train", "train a model and save it in the cache")
+    train = command_targets(subparsers, "train", "train a model and save it in the cache")
     parser = train.add_parser("related", help="train the related-products GNN (reused when already trained)")
     add_model_arguments(parser)
     parser.add_argument("--retrain", action="store_true", help="train again even when a saved model exists")
@@ -35,16 +35,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="which scorer ranks the products (default: gnn)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.set_defaults(func=related_command)
-
-
-def _targets(subparsers: argparse._SubParsersAction, name: str, help_text: str) -> argparse._SubParsersAction:
-    """Return the sub-commands of ``recsys NAME``, creating ``NAME`` when no module added it yet."""
-    parser = subparsers.choices.get(name)
-    if parser is None:
-        parser = subparsers.add_parser(name, help=help_text)
-        parser.set_defaults(func=lambda args: parser.print_help(sys.stderr) or 2)
-        parser._recsys_targets = parser.add_subparsers(dest="target", metavar="TARGET")
-    return parser._recsys_targets
 
 
 def add_model_arguments(parser: argparse.ArgumentParser, dataset: bool = True) -> None:

@@ -44,12 +44,19 @@ FORMATS: dict[str, Loader] = {
     "amazon-meta": Loader(
         "recsys_core.data.amazon", "load",
         "McAuley Amazon product metadata, JSON lines, plain or gzip (2014 or 2018 schema).", True),
+    "conll": Loader(
+        "recsys_core.data.conll", "load",
+        "CoNLL BIO file of tagged queries (token<TAB>tag lines, blank line between queries), "
+        "such as QueryNER.", True),
     "instacart": Loader(
         "recsys_core.data.instacart", "load",
         "Instacart Market Basket Analysis CSV files (products.csv, orders.csv, order_products__*.csv).", True),
     "folder": Loader(
         "recsys_core.data.folder", "load",
         "A folder of CSV or Parquet files named after the schema's tables.", True),
+    "wands": Loader(
+        "recsys_core.data.wands", "load",
+        "WANDS query.csv: tab-separated query_id, query, query_class (the intent).", True),
 }
 
 
