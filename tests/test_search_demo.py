@@ -3,7 +3,7 @@
 One small model bundle (one encoder layer, 2,500 training queries, `SearchParams.quick`) is
 trained once per test session and shared by every test here and by the browser test. The
 default models (`SearchParams()`) take minutes to train, so the "iphone 8" example on them is
-checked by ``recsys analyze-query`` and recorded in docs/benchmarks-search.md.
+checked by ``recsys analyze-query`` and recorded in docs/benchmarks.md.
 """
 
 from __future__ import annotations
