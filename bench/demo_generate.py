@@ -1,6 +1,6 @@
 """Benchmark the demo world: generation time, scaling in customers, and the planted-truth checks.
 
-Run:  /work/venv/bin/python bench/demo_generate.py [--repeats 3] [--seeds 1 2 3 7]
+Run:  .venv/bin/python bench/demo_generate.py [--repeats 3] [--seeds 1 2 3 7]
 
 Timings are noisy on a shared machine, so each is also printed as a ratio to a baseline job
 measured in the same run: sorting 2 million random floats in pure Python, three times.

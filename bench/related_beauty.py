@@ -1,6 +1,6 @@
 """Evaluate the related-products GNN, its ablations and the baselines on Amazon Beauty (2014).
 
-Run: /work/venv/bin/python bench/related_beauty.py [--epochs N] [--json OUT]
+Run: .venv/bin/python bench/related_beauty.py [--epochs N] [--json OUT]
 
 Prints a Markdown table of test HitRate@10, MRR, direction AUC and selection-bias recall@10 per
 scorer, the cold-start table and the training time of each model. It also prints the load

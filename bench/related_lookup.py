@@ -1,6 +1,6 @@
 """Time top-10 related-product lookups over 100,000 products with synthetic embeddings.
 
-Run: /work/venv/bin/python bench/related_lookup.py [--products N] [--dim D] [--queries Q]
+Run: .venv/bin/python bench/related_lookup.py [--products N] [--dim D] [--queries Q]
 
 The lookup is `GNNScorer.recommend`, the one the app and CLI use: a matrix-vector product of the
 [N, d] target matrix with source(q), then torch.topk. Its time depends on N and d only, so

@@ -7,7 +7,7 @@ three modules and prints p50 / p95 / max latency per module. A fixed reference w
 figures can be compared across machines and loads as ratios. Training runs on one thread, so
 its CPU time is close to the wall time it would take on an idle machine.
 
-    /work/venv/bin/python bench/search_latency.py [--queries N] [--reuse]
+    .venv/bin/python bench/search_latency.py [--queries N] [--reuse]
 """
 
 from __future__ import annotations

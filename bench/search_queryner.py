@@ -3,7 +3,7 @@
 Trains the MiniLM tagger on QueryNER's train split and reports exact-match span F1 on the
 test split (micro and per type), next to a gazetteer built from the same training split.
 
-    /work/venv/bin/python bench/search_queryner.py [--data DIR] [--epochs N] [--layers N]
+    .venv/bin/python bench/search_queryner.py [--data DIR] [--epochs N] [--layers N]
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ a TF-IDF (word 1-2-grams and character 3-5-grams) logistic regression on the sam
 queries, then scores top-1 and top-5 accuracy on the held-out fold. A class that no training
 query of a fold has counts as a miss for both models.
 
-    /work/venv/bin/python bench/search_wands.py [--data query.csv] [--epochs N] [--layers N]
+    .venv/bin/python bench/search_wands.py [--data query.csv] [--epochs N] [--layers N]
 """
 
 from __future__ import annotations
