@@ -1,8 +1,7 @@
 """Edges and integer indexes that the related-products models train on.
 
-`edges_for` is the one place that reads a dataset's product graph. It uses
-`recsys_core.graph.build_graph` when that package is importable, and otherwise the dataset's own
-``copurchase`` and ``coview`` tables, with co-view symmetrised.
+`edges_for` is the one place that reads a dataset's product graph, through
+`recsys_core.graph.build_graph`, so transaction-only datasets get their derived edges too.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ import pandas as pd
 import torch
 
 from recsys_core.data.schema import Dataset, DatasetError
+from recsys_core.graph import build_graph
 from recsys_core.progress import ProgressCallback
 
 logger = logging.getLogger(__name__)
@@ -32,19 +32,8 @@ def edges_for(dataset: Dataset, progress: Optional[ProgressCallback] = None) -> 
         Columns src, dst, weight. Co-purchase edges are directed; co-view holds every
         unordered pair in both directions. Duplicate pairs keep their largest weight.
     """
-    try:
-        from recsys_core.graph import build_graph
-    except ImportError:
-        build_graph = None
-    if build_graph is not None:
-        graph = build_graph(dataset, progress=progress)
-        copurchase, coview = graph.copurchase, graph.coview
-    else:
-        # NOTE: fallback until recsys_core.graph is merged; it reads only the stored tables.
-        copurchase, coview = dataset.copurchase, dataset.coview
-        if coview is not None and not coview.empty:
-            reverse = coview.rename(columns={"src": "dst", "dst": "src"})
-            coview = pd.concat([coview, reverse], ignore_index=True)
+    graph = build_graph(dataset, progress=progress)
+    copurchase, coview = graph.copurchase, graph.coview
     return _clean(copurchase), _clean(coview)
 
 
