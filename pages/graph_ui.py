@@ -6,8 +6,6 @@ The thresholds for graphs derived from orders live in the URL (``min_baskets``, 
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import replace
 from typing import Callable, Optional
 
@@ -77,26 +75,13 @@ def threshold_controls(params: GraphParams) -> GraphParams:
     return replace(params, **chosen)
 
 
-# Built graphs, newest last; a plain cache because st.cache_resource fails to replay the
-# progress updates made inside the builder (see ui._load_cached).
-_GRAPHS: "OrderedDict[tuple[str, GraphParams], ProductGraph]" = OrderedDict()
-_GRAPHS_LOCK = threading.Lock()
-_MAX_GRAPHS = 6
+# Built graphs in memory (see ui.ProcessCache for why not st.cache_resource).
+_GRAPHS = ui.ProcessCache(max_entries=6)
 
 
 def _graph_cached(spec: str, params: GraphParams, dataset: Dataset,
                   progress: Optional[Callable[[float, str], None]] = None) -> ProductGraph:
-    key = (spec, params)
-    with _GRAPHS_LOCK:
-        if key in _GRAPHS:
-            _GRAPHS.move_to_end(key)
-            return _GRAPHS[key]
-    graph = build_graph(dataset, params, progress=progress)
-    with _GRAPHS_LOCK:
-        _GRAPHS[key] = graph
-        while len(_GRAPHS) > _MAX_GRAPHS:
-            _GRAPHS.popitem(last=False)
-    return graph
+    return _GRAPHS.get_or_build((spec, params), lambda: build_graph(dataset, params, progress=progress))
 
 
 def current_graph(dataset: Dataset, params: GraphParams) -> ProductGraph:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
-from collections import OrderedDict
 
 import pandas as pd
 import streamlit as st
@@ -36,25 +34,13 @@ COLUMN_HELP = {
 }
 
 
-# Models in memory, newest last, keyed by dataset object and parameters. st.cache_resource cannot
-# hold them because it records the progress-bar updates made during training and fails to
-# replay them on a later hit, the same limit that pages/ui.py works around for datasets.
-_MODELS: "OrderedDict[tuple, RelatedModel]" = OrderedDict()
-_MODELS_LOCK = threading.Lock()
-_MAX_MODELS = 4
+# Trained models in memory, keyed by dataset and parameters (see ui.ProcessCache for why not
+# st.cache_resource).
+_MODELS = ui.ProcessCache(max_entries=4)
 
 
 def _model(key: tuple, dataset, params: RelatedParams, progress) -> RelatedModel:
-    with _MODELS_LOCK:
-        if key in _MODELS:
-            _MODELS.move_to_end(key)
-            return _MODELS[key]
-    model = train_related(dataset, params, progress=progress)
-    with _MODELS_LOCK:
-        _MODELS[key] = model
-        while len(_MODELS) > _MAX_MODELS:
-            _MODELS.popitem(last=False)
-    return model
+    return _MODELS.get_or_build(key, lambda: train_related(dataset, params, progress=progress))
 
 
 def load_model(spec: str, dataset, params: RelatedParams) -> RelatedModel:

@@ -87,25 +87,37 @@ def current_spec() -> str:
     return st.session_state.get("dataset_spec_value") or st.query_params.get("dataset", DEFAULT_DATASET)
 
 
-# Loaded datasets, newest last. st.cache_resource cannot hold them: it records the progress
-# bar updates made inside the loader and fails to replay them on the next hit (KeyError in
-# streamlit 1.67's cached_message_replay), so a plain process-wide cache is used instead.
-_DATASETS: "OrderedDict[str, Dataset]" = OrderedDict()
-_DATASETS_LOCK = threading.Lock()
-_MAX_DATASETS = 4
+class ProcessCache:
+    """A small least-recently-used cache shared by every session of this server process.
+
+    Used where st.cache_resource cannot be: it records the progress-bar updates made inside a
+    cached function and fails to replay them on the next hit (KeyError in streamlit 1.67's
+    cached_message_replay). Two sessions that miss at once may both build the value.
+    """
+
+    def __init__(self, max_entries: int):
+        self._entries: "OrderedDict[Any, Any]" = OrderedDict()
+        self._lock = threading.Lock()
+        self._max_entries = max_entries
+
+    def get_or_build(self, key: Any, build: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+        value = build()
+        with self._lock:
+            self._entries[key] = value
+            while len(self._entries) > self._max_entries:
+                self._entries.popitem(last=False)
+        return value
+
+
+_DATASETS = ProcessCache(max_entries=4)
 
 
 def _load_cached(spec: str, progress: Optional[Callable[[float, str], None]] = None) -> Dataset:
-    with _DATASETS_LOCK:
-        if spec in _DATASETS:
-            _DATASETS.move_to_end(spec)
-            return _DATASETS[spec]
-    dataset = load_dataset(spec, progress=progress)
-    with _DATASETS_LOCK:
-        _DATASETS[spec] = dataset
-        while len(_DATASETS) > _MAX_DATASETS:
-            _DATASETS.popitem(last=False)
-    return dataset
+    return _DATASETS.get_or_build(spec, lambda: load_dataset(spec, progress=progress))
 
 
 def _use_app_router() -> None:

@@ -77,4 +77,5 @@ def test_bad_input_exits_2_with_message(folder_spec, capsys, argv, message):
 def test_evaluate_without_target_exits_2(capsys):
     status = main(["evaluate"])
     assert status == 2
-    assert "TARGET one of: repeat" in capsys.readouterr().err
+    message = capsys.readouterr().err
+    assert "TARGET one of: related, repeat, search" in message
