@@ -70,7 +70,8 @@ def fitted(spec: str, name: str, r_threshold: float, history: PurchaseHistory):
 
 def product_view(spec: str, history: PurchaseHistory) -> None:
     default_product = history.product_stats.nlargest(1, "repeat_customers")["product_id"].iloc[0]
-    product = st.text_input("Product id", value=st.query_params.get("product", default_product),
+    product_key = ui.url_widget_key("buy_again_product", st.query_params.get("product", default_product))
+    product = st.text_input("Product id", key=product_key,
                             help="Id from the products table; the RCP table below lists products with repeat customers.")
     product = product.strip()
     set_param("product", product)
@@ -157,7 +158,8 @@ def customer_view(spec: str, history: PurchaseHistory) -> None:
     customers = history.customers
     default_customer = max(customers[:500], key=lambda c: len(history.customer_events(c)))
     left, right = st.columns(2)
-    customer = left.text_input("Customer id", value=st.query_params.get("customer", default_customer),
+    customer_key = ui.url_widget_key("buy_again_customer", st.query_params.get("customer", default_customer))
+    customer = left.text_input("Customer id", key=customer_key,
                                help="Customer (household) id from the orders table.").strip()
     model_name = st.query_params.get("model", "rcp*atd")
     if model_name not in MODEL_NAMES:

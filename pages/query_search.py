@@ -93,7 +93,8 @@ _sync("mode", mode)
 
 # ------------------------------------------------------------------ one query
 def show_single() -> None:
-    query = st.text_input("Search query", value=st.query_params.get("q", DEFAULT_QUERY), max_chars=10_000,
+    query_key = ui.url_widget_key("search_query", st.query_params.get("q", DEFAULT_QUERY)[:10_000])
+    query = st.text_input("Search query", key=query_key, max_chars=10_000,
                           placeholder="such as: iphone 8, red phone case, dog food 12kg")
     _sync("q", query)
     if not query.strip():

@@ -56,6 +56,18 @@ def warning(message: Any) -> None:
     st.warning(markdown_text(message))
 
 
+def url_widget_key(key: str, url_value: Any) -> str:
+    """Seed widget `key` with its value from the URL on first use and return the key.
+
+    A widget built with ``value=`` taken from the URL changes identity whenever the URL value
+    changes, so returning to an earlier value brings back that widget's stale text. A fixed key,
+    seeded once, keeps one widget whose value the URL follows.
+    """
+    if key not in st.session_state:
+        st.session_state[key] = url_value
+    return key
+
+
 def dataset_picker() -> None:
     """Draw the sidebar dataset picker and keep ``?dataset=`` in the URL in sync."""
     builtins = list(registry.BUILTINS)

@@ -89,3 +89,15 @@ def test_batch_mode_analyses_pasted_queries(page):
     page.page.get_by_text("Download CSV").first.wait_for(timeout=60_000)
     assert page.dialogs == []
     assert page.exceptions() == []
+
+
+def test_returning_to_first_query_updates_url(page):
+    _open(page, q="iphone 8")
+    box = page.page.get_by_label("Search query")
+    for query in ("dog food", "iphone 8"):
+        box.fill(query)
+        box.press("Enter")
+        wait_until_idle(page.page)
+        assert box.input_value() == query
+        assert urllib.parse.parse_qs(urllib.parse.urlparse(page.page.url).query)["q"] == [query]
+    assert page.exceptions() == []
