@@ -144,11 +144,15 @@ def cold_start_tab(model: RelatedModel) -> None:
         brand = st.text_input("Brand", key="cold_brand")
         category = st.selectbox("Category", [""] + categories, key="cold_category",
                                 help="Category path as the catalog spells it; leave empty when unknown.")
-        price = st.number_input("Price (0 = unknown)", min_value=0.0, value=0.0, key="cold_price")
-        k = st.number_input("k", min_value=1, max_value=min(MAX_K, model.graph.num_products), value=10, key="cold_k")
+        price = st.number_input("Price (0 = unknown)", min_value=0.0, value=0.0, key="cold_price",
+                                help="Price in the catalog's currency; it enters the input features as log price.")
+        k = st.number_input("k", min_value=1, max_value=min(MAX_K, model.graph.num_products), value=10, key="cold_k",
+                            help="Number of products listed in each direction.")
         submitted = st.form_submit_button("Recommend")
     if not submitted:
         return
+    # Surrounding spaces would stop the ** emphasis below from closing.
+    title, brand = title.strip(), brand.strip()
     try:
         result = model.recommend_new(title, brand, category, price or None, int(k))
     except ValueError as error:
