@@ -16,7 +16,7 @@ from recsys_core.data import Dataset
 from recsys_core.figures import repeat as figures
 from recsys_core.repeat import MODEL_NAMES, PurchaseHistory, UnknownCustomerError, make_model
 from recsys_core.repeat.evaluation import atd_calibration
-from recsys_core.repeat.history import format_day
+from recsys_core.repeat.history import MAX_DAYS_AFTER_DATA, format_day
 from recsys_core.repeat.memo import FITTED
 from recsys_core.repeat.report import customer_timeline, product_report, rank_trajectory, rcp_table
 from recsys_core.repeat.stats import day_to_timestamp
@@ -27,7 +27,8 @@ MODEL_LABELS = {
     "mpg": "Modified Poisson-Gamma", "rcp*atd": "RCP × ATD", "rcp*pg": "RCP × Poisson-Gamma",
     "rcp*mpg": "RCP × modified Poisson-Gamma", "frequency": "Baseline: frequency", "recency": "Baseline: recency",
 }
-DAYS_SHOWN_AFTER_DATA = 90
+# The slider reaches as far past the data as the date check in PurchaseHistory allows.
+DAYS_SHOWN_AFTER_DATA = MAX_DAYS_AFTER_DATA
 
 
 def load_history(spec: str, dataset: Dataset, progress) -> PurchaseHistory:
