@@ -96,7 +96,7 @@ def load(progress: Optional[ProgressCallback] = None) -> Dataset:
             for size, manufacturer in zip(raw_products["package_size"], raw_products["manufacturer_id"])
         ],
     })
-    # Prices are not in the product table: the median unit price paid stands in.
+    # Prices are not in the product table, so the median unit price paid replaces them.
     report(progress, 0.4, "Computing median unit prices")
     sales = pd.read_parquet(folder / "transactions.parquet", columns=["product_id", "quantity", "sales_value"])
     sales = sales[sales["quantity"] > 0]

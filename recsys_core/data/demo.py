@@ -257,7 +257,7 @@ def materialize(customers: int = DEFAULT_CUSTOMERS, days: int = DEFAULT_DAYS, se
 def save_world(dataset: Dataset, truth: DemoTruth, target: str | Path) -> Path:
     """Write `dataset` in the folder format and its truth as ``truth.json`` in the same folder.
 
-    An existing folder is replaced only when it holds nothing but an earlier demo world, so a
+    An existing folder is replaced only when it contains nothing but an earlier demo world, so a
     mistyped ``--out`` never deletes a user's files.
 
     Raises

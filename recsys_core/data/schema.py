@@ -105,7 +105,7 @@ _DEFAULTS: dict[str, Any] = {"str": "", "float": np.nan, "int": 1, "dict": None,
 class Dataset:
     """A named set of tables in the schema of `TABLES`; absent tables are ``None``.
 
-    ``info`` holds provenance notes that the app and CLI show to the user, such as how many
+    ``info`` contains provenance notes that the app and CLI show to the user, such as how many
     related products pointed outside the file or which proxy replaces co-view.
     """
 
@@ -249,7 +249,7 @@ def _to_dict(value: Any, where: str) -> dict[str, str]:
         try:
             value = json.loads(value)
         except json.JSONDecodeError as error:
-            raise DatasetError(f"{where} holds invalid JSON {value[:80]!r}: {error}") from None
+            raise DatasetError(f"{where} contains invalid JSON {value[:80]!r}: {error}") from None
     if not isinstance(value, dict):
         raise DatasetError(f"{where} must hold a JSON object, got {type(value).__name__}")
     return {str(k): _to_text(v) for k, v in value.items()}
