@@ -326,6 +326,16 @@ def test_cli_writes_world_folder(tmp_path, capsys):
     assert summary["digest"] == demo.dataset_digest(folder.load(str(out)))
 
 
+def test_cli_checks_out_folder_first(tmp_path, capsys, monkeypatch):
+    target = tmp_path / "notes"
+    target.mkdir()
+    (target / "keep.txt").write_text("mine")
+    monkeypatch.setattr(demo, "generate", lambda **kwargs: pytest.fail("generated a world for a folder it rejects"))
+    assert cli_main(["demo", "--out", str(target), "--no-progress"]) == 2
+    assert "not part of a demo world" in capsys.readouterr().err
+    assert (target / "keep.txt").read_text() == "mine"
+
+
 def test_cli_rejects_bad_days(capsys):
     assert cli_main(["demo", "--days", "5", "--no-progress"]) == 2
     assert "days must be" in capsys.readouterr().err

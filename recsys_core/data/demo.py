@@ -247,10 +247,31 @@ def materialize(customers: int = DEFAULT_CUSTOMERS, days: int = DEFAULT_DAYS, se
             report(progress, 1.0, f"Demo world already written to {target}")
             return target
     else:
-        target = Path(out).expanduser()
+        target = check_target(out)  # checked before generating, so a wrong folder fails at once
     dataset, truth = generate(customers=customers, days=days, seed=seed, progress=progress)
     save_world(dataset, truth, target)
     _save_truth_to_cache(truth)
+    return target
+
+
+def check_target(target: str | Path) -> Path:
+    """Return `target` as a path when a demo world may be written there.
+
+    Raises
+    ------
+    ValueError
+        When `target` is a file or a folder that contains files other than an earlier demo world.
+    """
+    target = Path(target).expanduser()
+    if target.exists() and not target.is_dir():
+        raise ValueError(f"{target} exists and is not a folder; choose a new folder for the demo world")
+    if target.is_dir():
+        world_files = {TRUTH_FILE, "info.json"} | {f"{table}.parquet" for table in TABLES}
+        foreign = sorted(path.name for path in target.iterdir() if path.name not in world_files)
+        if foreign:
+            raise ValueError(
+                f"{target} already contains files that are not part of a demo world ({', '.join(foreign[:5])}); "
+                "choose a new or empty folder")
     return target
 
 
@@ -265,16 +286,7 @@ def save_world(dataset: Dataset, truth: DemoTruth, target: str | Path) -> Path:
     ValueError
         When `target` is a file, a folder with other content, or cannot be written.
     """
-    target = Path(target).expanduser()
-    if target.exists() and not target.is_dir():
-        raise ValueError(f"{target} exists and is not a folder; choose a new folder for the demo world")
-    if target.is_dir():
-        world_files = {TRUTH_FILE, "info.json"} | {f"{table}.parquet" for table in TABLES}
-        foreign = sorted(path.name for path in target.iterdir() if path.name not in world_files)
-        if foreign:
-            raise ValueError(
-                f"{target} already contains files that are not part of a demo world ({', '.join(foreign[:5])}); "
-                "choose a new or empty folder")
+    target = check_target(target)
 
     def write(tmp: Path) -> None:
         folder_format.save(dataset, tmp)
