@@ -4,6 +4,7 @@ URL state: ``?dataset=SPEC&q=QUERY&country=CC&threshold=T&restart=R&top=N&mode=s
 """
 
 import io
+import math
 
 import pandas as pd
 import streamlit as st
@@ -39,18 +40,19 @@ except (DatasetError, ValueError) as error:
     st.stop()
 
 
-def _url_float(key: str, default: float, low: float, high: float) -> float:
-    try:
-        return min(high, max(low, float(st.query_params.get(key, default))))
-    except ValueError:
+def _url_number(key: str, label: str, default, low, high, parse=float):
+    """Return the number in ``?key=``, or `default` with a warning when it is not a number in [low, high]."""
+    text = st.query_params.get(key)
+    if text is None:
         return default
-
-
-def _url_int(key: str, default: int, low: int, high: int) -> int:
     try:
-        return min(high, max(low, int(st.query_params.get(key, default))))
+        value = parse(text)
     except ValueError:
+        value = None
+    if value is None or not math.isfinite(value) or not low <= value <= high:
+        ui.warning(f"Invalid {label} {text!r} in the URL; use a number from {low} to {high}. Using {default}.")
         return default
+    return value
 
 
 def _sync(key: str, value) -> None:
@@ -62,6 +64,9 @@ def _sync(key: str, value) -> None:
 # ------------------------------------------------------------------ controls
 countries = [ALL_COUNTRIES] + sorted(models.intent.country_types_)
 url_country = st.query_params.get("country", ALL_COUNTRIES)
+if url_country not in countries:
+    ui.warning(f"Unknown country {url_country!r} in the URL; choose one of {', '.join(countries)}. "
+               f"Using {ALL_COUNTRIES}.")
 with st.sidebar:
     st.header("Search settings")
     country = st.selectbox(
@@ -69,13 +74,13 @@ with st.sidebar:
         help="Each marketplace has its own label space: the product types sold there. "
              "'all countries' scores every type.")
     threshold = st.slider(
-        "Intent cut-off", 0.0, 1.0, _url_float("threshold", DEFAULT_INTENT_THRESHOLD, 0.0, 1.0), 0.01,
+        "Intent cut-off", 0.0, 1.0, _url_number("threshold", "intent cut-off", DEFAULT_INTENT_THRESHOLD, 0.0, 1.0), 0.01,
         help="An intent is shown, and seeds the walk, when its calibrated probability reaches this value.")
     restart = st.slider(
-        "Walk restart probability", 0.05, 0.95, _url_float("restart", models.walk_params.restart, 0.05, 0.95), 0.05,
+        "Walk restart probability", 0.05, 0.95, _url_number("restart", "restart probability", models.walk_params.restart, 0.05, 0.95), 0.05,
         help="At each step the walk jumps back to the query's attributes and intents with this probability; "
              "higher values keep the implied attributes closer to the query.")
-    top_n = st.slider("Implicit attributes shown (top-n)", 1, 30, _url_int("top", 10, 1, 30),
+    top_n = st.slider("Implicit attributes shown (top-n)", 1, 30, _url_number("top", "top-n", 10, 1, 30, parse=int),
                       help="Number of implied attribute values listed and drawn.")
 _sync("country", country)
 _sync("threshold", f"{threshold:.2f}")
@@ -86,6 +91,8 @@ analyzer = QueryAnalyzer(models, intent_threshold=threshold, restart=restart, to
 
 modes = {"single": "One query", "batch": "Batch of queries"}
 url_mode = st.query_params.get("mode", "single")
+if url_mode not in modes:
+    ui.warning(f"Unknown mode {url_mode!r} in the URL; use single or batch. Using single.")
 mode = st.radio("Mode", list(modes), format_func=modes.get, horizontal=True,
                 index=list(modes).index(url_mode) if url_mode in modes else 0, label_visibility="collapsed")
 _sync("mode", mode)

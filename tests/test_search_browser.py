@@ -80,6 +80,20 @@ def test_controls_come_from_the_url(page):
     assert page.exceptions() == []
 
 
+@pytest.mark.parametrize("params, message", [
+    ({"threshold": "nan"}, "Invalid intent cut-off 'nan'"),
+    ({"restart": "2"}, "Invalid restart probability '2'"),
+    ({"top": "many"}, "Invalid top-n 'many'"),
+    ({"country": "XX"}, "Unknown country 'XX'"),
+    ({"mode": "bulk"}, "Unknown mode 'bulk'"),
+])
+def test_bad_url_setting_shows_warning(page, params, message):
+    _open(page, q="iphone 8", **params)
+    warnings = page.page.locator("[data-testid='stAlertContentWarning']").all_inner_texts()
+    assert any(message in text for text in warnings), warnings
+    assert page.exceptions() == []
+
+
 def test_batch_mode_analyses_pasted_queries(page):
     _open(page, mode="batch")
     area = page.page.get_by_role("textbox", name="Queries")
