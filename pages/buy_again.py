@@ -21,6 +21,8 @@ from recsys_core.repeat.memo import FITTED
 from recsys_core.repeat.report import customer_timeline, product_report, rank_trajectory, rcp_table
 from recsys_core.repeat.stats import day_to_timestamp
 
+# The core accepts any r_threshold below 1; the slider moves in steps of 0.01, so 0.99 is its last step.
+MAX_R_THRESHOLD = 0.99
 VIEWS = {"product": "Product view", "customer": "Customer view"}
 MODEL_LABELS = {
     "rcp": "RCP (time-independent)", "atd": "ATD (log-normal interval density)", "pg": "Poisson-Gamma",
@@ -48,14 +50,14 @@ def set_param(name: str, value: str) -> None:
 
 
 def url_threshold() -> float:
-    """Return the r_threshold from ``?r=``, or 0 with an error shown when it is not a number in [0, 0.95]."""
+    """Return the r_threshold from ``?r=``, or 0 with an error shown when it is not a number in [0, MAX_R_THRESHOLD]."""
     text = st.query_params.get("r", "0") or "0"
     try:
         value = float(text)
     except ValueError:
         value = -1.0
-    if not 0.0 <= value <= 0.95:
-        ui.error(f"Invalid r_threshold {text!r} in the URL; use a number from 0 to 0.95. Using 0.")
+    if not 0.0 <= value <= MAX_R_THRESHOLD:
+        ui.error(f"Invalid r_threshold {text!r} in the URL; use a number from 0 to {MAX_R_THRESHOLD}. Using 0.")
         return 0.0
     return value
 
@@ -128,7 +130,7 @@ def product_view(spec: str, history: PurchaseHistory) -> None:
                           })
 
     st.subheader("Repeat customer probability")
-    threshold = st.slider("r_threshold", 0.0, 0.95, url_threshold(), 0.01,
+    threshold = st.slider("r_threshold", 0.0, MAX_R_THRESHOLD, url_threshold(), 0.01,
                           help="A product is repeat-purchasable when its RCP is above this threshold; "
                                "only those are ranked in the customer view.")
     set_param("r", f"{threshold:.2f}")

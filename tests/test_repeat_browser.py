@@ -76,6 +76,7 @@ def test_customer_view_ranks_candidates(app_page, folder_spec):
     ("view=customer&customer=nobody", "'nobody' is not in the purchase history"),
     ("view=customer&customer=c1&at=1990-01-01", "outside the data"),
     ("view=product&product=milk&r=abc", "Invalid r_threshold 'abc'"),
+    ("view=product&product=milk&r=1", "use a number from 0 to 0.99"),
 ])
 def test_bad_input_shows_error(app_page, folder_spec, query, message):
     app_page.open(f"buy_again?dataset={folder_spec}&{query}", wait_text="Buy it again")
