@@ -8,6 +8,7 @@ The report is cached on disk next to the models, keyed by dataset and parameters
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 from dataclasses import dataclass, replace
@@ -26,11 +27,11 @@ from recsys_core.related.features import product_features
 from recsys_core.related.scorers import CooccurrenceScorer, PopularInCategoryScorer, PopularityScorer
 from recsys_core.related.service import (HOLDOUT, SPLIT_SEED, dataset_fingerprint, model_folder, test_metrics,
                                          train_related)
-from recsys_core.related.train import GNNScorer, RelatedParams
+from recsys_core.related.train import COLD_START_MODES, GNNScorer, RelatedParams
 
 logger = logging.getLogger(__name__)
 
-REPORT_VERSION = 1
+REPORT_VERSION = 2
 COLD_FRACTION = 0.1
 
 METRIC_HELP = {
@@ -147,13 +148,21 @@ def evaluate_cold_start(dataset: Dataset, params: RelatedParams = RelatedParams(
     validation = torch.cat([inner.validation, inner.test], dim=1)
     model = GNNScorer(params).fit(inner.train, dataset.products, features, scaled(progress, 0.0, 0.95),
                                   validation=validation)
+    # The same trained model with the other way of embedding new products, for comparison.
+    other_mode = next(mode for mode in COLD_START_MODES if mode != params.cold_start)
+    other = copy.copy(model)
+    other.params = replace(params, cold_start=other_mode)
+    other.attach(inner.train)
     category = PopularInCategoryScorer().fit(cold.train, dataset.products, features)
     popularity = PopularityScorer().fit(cold.train, dataset.products, features)
     rows = []
-    for scorer in (model, category, popularity):
+    scorers = ((f"{model.name}, cold start: {params.cold_start}", model),
+               (f"{model.name}, cold start: {other_mode}", other),
+               (category.name, category), (popularity.name, popularity))
+    for label, scorer in scorers:
         for role, edges in (("query", cold.as_query), ("candidate", cold.as_candidate)):
             metrics = summarise(ranks(scorer.score_rows, cold.train, edges))
-            rows.append({"scorer": scorer.name, "new product as": role, **metrics,
+            rows.append({"scorer": label, "new product as": role, **metrics,
                          "held_out_products": int(len(cold.products)), "edges": int(edges.shape[1])})
     report(progress, 1.0, "Cold start done")
     cache.atomic_write_text(path, json.dumps(rows, indent=2))
