@@ -6,6 +6,7 @@ other way round, so every co-purchase edge is one-way and a working model must l
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -110,6 +111,54 @@ def test_product_without_edges_gets_cold_start_label(tmp_path):
     assert len(table) == 3
 
 
+def test_cold_start_copies_single_neighbour(trained):
+    """With one neighbour, a new product's vectors are exactly that neighbour's final vectors."""
+    scorer = copy.copy(trained.scorer)
+    scorer.params = replace(TINY, cold_start_neighbours=1)
+    features = scorer.features_[trained.position("case4")].unsqueeze(0)
+    nearest = int(scorer.nearest_linked(features, 1)[0][0, 0])
+    assert trained.graph.product_ids[nearest].startswith("case")
+    source, target = scorer.embed_new(features)
+    assert torch.allclose(source[0], trained.scorer.source_[nearest], atol=1e-6)
+    assert torch.allclose(target[0], trained.scorer.target_[nearest], atol=1e-6)
+
+
+def test_cold_start_weighted_neighbour_mean(trained):
+    """Two neighbours at cosines 0.8 and 0.2 get weights 0.8 and 0.2 before normalising."""
+    scorer = trained.scorer
+    a, b = trained.position("phone2"), trained.position("case7")
+    neighbours = torch.tensor([[a, b]])
+    cosines = torch.tensor([[0.8, 0.2]])
+    original = scorer.nearest_linked
+    scorer.nearest_linked = lambda features, k=None: (neighbours, cosines)
+    try:
+        source, target = scorer.embed_new(scorer.features_[:1])
+    finally:
+        scorer.nearest_linked = original
+    expected = 0.8 * scorer.states_[-1][0][a] + 0.2 * scorer.states_[-1][0][b]
+    assert torch.allclose(source[0], expected / expected.norm(), atol=1e-6)
+    expected = 0.8 * scorer.states_[-1][1][a] + 0.2 * scorer.states_[-1][1][b]
+    assert torch.allclose(target[0], expected / expected.norm(), atol=1e-6)
+
+
+def test_new_case_reaches_phone_lists(trained):
+    """A new Acme case resembles the Acme cases, which the Acme phones (0, 3, 6, 9) point to."""
+    result = trained.recommend_new("Acme protective case for model 40", brand="Acme", category="Accessories > Cases",
+                                   k=5)
+    recommended_for = result["recommended_for"]
+    assert set(recommended_for["product_id"].head(4)) == {"phone0", "phone3", "phone6", "phone9"}
+    assert recommended_for["rank_in_their_top_k"].head(4).notna().all()
+
+
+def test_invalid_settings_rejected():
+    with pytest.raises(ValueError, match="cold-start mode"):
+        RelatedParams(cold_start="magic")
+    with pytest.raises(ValueError, match="asymmetry_weight"):
+        RelatedParams(asymmetry_weight=float("nan"))
+    with pytest.raises(ValueError, match="coview_weight"):
+        RelatedParams(coview_weight=-1.0)
+
+
 def test_bad_k_is_rejected():
     with pytest.raises(ValueError, match="at least 1"):
         check_k(0, 10)
@@ -158,6 +207,23 @@ def test_cli_related_json(world, capsys):
     assert output["results"][0]["rank"] == 1
 
 
+def test_cli_train_uses_loss_settings(world, capsys):
+    status = main(["train", "related", "--dataset", world, "--asymmetry-weight", "0.5", "--coview-weight", "0.25",
+                   "--cold-start", "layers", "--json", *CLI_OPTIONS])
+    meta = json.loads(capsys.readouterr().out)
+    assert status == 0
+    assert meta["params"]["asymmetry_weight"] == 0.5
+    assert meta["params"]["coview_weight"] == 0.25
+    assert meta["params"]["cold_start"] == "layers"
+
+
+def test_cli_rejects_negative_weight(world, capsys):
+    status = main(["train", "related", "--dataset", world, "--asymmetry-weight", "-1", *CLI_OPTIONS])
+    error = capsys.readouterr().err
+    assert status == 2
+    assert "asymmetry_weight must be a number of 0 or more" in error
+
+
 def test_cli_train_prints_test_metrics(world, capsys):
     status = main(["train", "related", "--dataset", world, *CLI_OPTIONS])
     output = capsys.readouterr().out
@@ -185,4 +251,5 @@ def test_evaluate_command_prints_all_tables(world, capsys):
     assert {"hit_rate@10", "mrr", "direction_auc", "selection_bias_recall@10"} <= set(output["table"][0])
     roles = {(row["scorer"], row["new product as"]) for row in output["cold_start"]}
     assert ("popular in category", "query") in roles
-    assert ("GNN, directed", "candidate") in roles
+    assert ("GNN, directed, cold start: average", "candidate") in roles
+    assert ("GNN, directed, cold start: layers", "query") in roles

@@ -14,7 +14,7 @@ import sys
 
 from recsys_core.cli import add_dataset_argument, command_targets, progress_for
 from recsys_core.data import load_dataset
-from recsys_core.related.train import LOSS_TERMS, RelatedParams
+from recsys_core.related.train import COLD_START_MODES, LOSS_TERMS, RelatedParams
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -50,6 +50,14 @@ def add_model_arguments(parser: argparse.ArgumentParser, dataset: bool = True) -
     parser.add_argument("--encoder", default=defaults.encoder, choices=["auto", "minilm", "tfidf"],
                         help="text encoder of the input features: MiniLM, hashed TF-IDF + SVD, or auto "
                              "(MiniLM up to 20,000 products)")
+    parser.add_argument("--asymmetry-weight", type=float, default=defaults.asymmetry_weight,
+                        help="weight of the asymmetry loss term; higher favours direction over ranking "
+                             f"(default: {defaults.asymmetry_weight})")
+    parser.add_argument("--coview-weight", type=float, default=defaults.coview_weight,
+                        help=f"weight of the co-view loss term (default: {defaults.coview_weight})")
+    parser.add_argument("--cold-start", default=defaults.cold_start, choices=list(COLD_START_MODES),
+                        help="how products without edges are embedded: the mean of their nearest products' "
+                             "vectors, or the GNN layers on the edges to them (default: average)")
     parser.add_argument("--seed", type=int, default=defaults.seed, help="random seed of the training (default: 0)")
 
 
@@ -57,7 +65,8 @@ def params_from(args: argparse.Namespace) -> RelatedParams:
     """Build `RelatedParams` from the parsed options; raises ValueError on invalid values."""
     terms = tuple(term.strip() for term in args.loss_terms.split(",") if term.strip())
     return RelatedParams(epochs=args.epochs, dim=args.dim, layers=args.layers, loss_terms=terms,
-                         encoder=args.encoder, seed=args.seed)
+                         encoder=args.encoder, seed=args.seed, asymmetry_weight=args.asymmetry_weight,
+                         coview_weight=args.coview_weight, cold_start=args.cold_start)
 
 
 def train_command(args: argparse.Namespace) -> int:
