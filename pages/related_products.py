@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
@@ -12,9 +14,13 @@ from recsys_core.data import DatasetError
 from recsys_core.figures import related as figures
 from recsys_core.related.report import METRIC_HELP, cached_report, evaluate_related
 from recsys_core.related.service import RelatedModel, check_k, train_related
-from recsys_core.related.train import RelatedParams
+from recsys_core.related.train import COLD_START_MODES, LOSS_TERMS, RelatedParams
 
 PARAMS = RelatedParams()
+MAX_LOSS_WEIGHT = 10.0
+# URL parameter -> RelatedParams field of the settings an analyst can change on the Model tab.
+SETTING_KEYS = {"asymmetry": "asymmetry_weight", "coview": "coview_weight", "terms": "loss_terms",
+                "cold_start": "cold_start"}
 MAX_K = 100
 
 COLUMN_HELP = {
@@ -47,6 +53,74 @@ def load_model(spec: str, dataset, params: RelatedParams) -> RelatedModel:
     key = (spec, id(dataset), json.dumps(params.to_dict(), sort_keys=True))
     return ui.run_with_progress("Loading or training the related-products model",
                                 lambda progress: _model(key, dataset, params, progress))
+
+
+def read_params() -> RelatedParams:
+    """Return the training settings in the URL, or the defaults with an error for each invalid one."""
+    params = PARAMS
+    for key, field in SETTING_KEYS.items():
+        raw = st.query_params.get(key)
+        if raw is None:
+            continue
+        try:
+            if field == "loss_terms":
+                value = tuple(term.strip() for term in raw.split(",") if term.strip())
+            elif field == "cold_start":
+                value = raw
+            else:
+                value = float(raw)
+                if value > MAX_LOSS_WEIGHT:
+                    raise ValueError(f"{field} must be at most {MAX_LOSS_WEIGHT:g}")
+            params = replace(params, **{field: value})
+        except ValueError as error:
+            ui.error(f"{key}={raw} in the link is invalid ({error}). Using the default, {setting_text(PARAMS)[key]}.")
+    return params
+
+
+def setting_text(params: RelatedParams) -> dict[str, str]:
+    """Return the URL text of each setting in `params`."""
+    return {"asymmetry": f"{params.asymmetry_weight:g}", "coview": f"{params.coview_weight:g}",
+            "terms": ",".join(params.loss_terms), "cold_start": params.cold_start}
+
+
+def settings_summary(params: RelatedParams) -> str:
+    return (f"asymmetry weight {params.asymmetry_weight:g}, co-view weight {params.coview_weight:g}, "
+            f"loss terms {' + '.join(params.loss_terms)}, cold start by {params.cold_start}")
+
+
+def settings_form(params: RelatedParams) -> None:
+    """Let the analyst retrain with other loss weights, loss terms or cold-start mode; the URL keeps them."""
+    with st.form("training_settings"):
+        st.markdown("**Training settings**")
+        left, right = st.columns(2)
+        asymmetry = left.number_input(
+            "Asymmetry weight", 0.0, MAX_LOSS_WEIGHT, float(params.asymmetry_weight), 0.01, format="%.2f",
+            help="Weight of the term that scores (u, v) above (v, u) for one-way co-purchase edges. Higher values "
+                 f"favour direction AUC over HitRate@10 and MRR (default {PARAMS.asymmetry_weight}).")
+        coview = right.number_input(
+            "Co-view weight", 0.0, MAX_LOSS_WEIGHT, float(params.coview_weight), 0.05, format="%.2f",
+            help=f"Weight of the term that pulls co-viewed products' vectors together (default {PARAMS.coview_weight}).")
+        terms = left.multiselect("Loss terms", list(LOSS_TERMS), list(params.loss_terms),
+                                 help="Switch a term off to train an ablation.")
+        cold_start = right.selectbox(
+            "Cold start", list(COLD_START_MODES), list(COLD_START_MODES).index(params.cold_start),
+            help="average: mean of the nearest products' vectors; layers: the GNN layers on the edges to them.")
+        submitted = st.form_submit_button("Train with these settings",
+                                          help="Trains a new model unless one with these settings is saved.")
+    if not submitted:
+        return
+    if not terms:
+        ui.error("Choose at least one loss term.")
+        return
+    chosen = {"asymmetry": f"{asymmetry:g}", "coview": f"{coview:g}",
+              "terms": ",".join(term for term in LOSS_TERMS if term in terms), "cold_start": cold_start}
+    defaults = setting_text(PARAMS)
+    for key, value in chosen.items():
+        if value == defaults[key]:
+            st.query_params.pop(key, None)  # defaults stay out of the URL
+        else:
+            st.query_params[key] = value
+    st.rerun()
 
 
 def product_label(products: pd.DataFrame, product_id: str) -> str:
@@ -104,6 +178,25 @@ def read_k(model: RelatedModel) -> int:
     return int(k)
 
 
+def read_min_score() -> float:
+    """Show the minimum-score slider, starting from ``?min_score=`` when it is a number in [-1, 1]."""
+    raw = st.query_params.get("min_score", "-1")
+    try:
+        default = float(raw)
+    except ValueError:
+        default = math.nan
+    if not -1.0 <= default <= 1.0:  # also rejects NaN
+        ui.error(f"min_score={raw} in the link is invalid: use a number from -1 to 1. Showing every score.")
+        default = -1.0
+    value = st.slider("Minimum score", -1.0, 1.0, default, 0.01,
+                      help="Hide products whose relevance(q, v) is below this value; relevance lies in [-1, 1].")
+    if value > -1.0 or "min_score" in st.query_params:
+        text = f"{value:.2f}"
+        if st.query_params.get("min_score") != text:
+            st.query_params["min_score"] = text
+    return value
+
+
 def related_tab(model: RelatedModel) -> None:
     query = pick_query(model)
     if query is None:
@@ -112,8 +205,7 @@ def related_tab(model: RelatedModel) -> None:
     with left:
         k = read_k(model)
     with right:
-        min_score = st.slider("Minimum score", -1.0, 1.0, -1.0, 0.01,
-                              help="Hide products whose relevance(q, v) is below this value; relevance lies in [-1, 1].")
+        min_score = read_min_score()
     st.markdown(f"Related products for **{ui.markdown_text(product_label(model.products, query))}**")
     table = model.recommend(query, k, min_score)
     if table.empty:
@@ -135,9 +227,11 @@ def related_tab(model: RelatedModel) -> None:
 
 
 def cold_start_tab(model: RelatedModel) -> None:
+    how = ("gets the cosine-weighted mean of their source and target vectors"
+           if model.params.cold_start == "average" else "runs through the GNN layers on that subgraph")
     st.markdown("Describe a product that is not in the catalog. It is linked to its "
-                f"{model.params.cold_start_neighbours} nearest products in feature space, run through the "
-                "GNN layers on that subgraph, and scored both as a query and as a candidate.")
+                f"{model.params.cold_start_neighbours} nearest products in feature space, {how}, and is "
+                "scored both as a query and as a candidate.")
     categories = sorted(model.products["category"].astype(str).unique().tolist())
     with st.form("cold_start"):
         title = st.text_input("Title", key="cold_title")
@@ -173,6 +267,8 @@ def cold_start_tab(model: RelatedModel) -> None:
 
 
 def model_tab(spec: str, dataset, model: RelatedModel) -> None:
+    st.markdown(f"Settings of this model: {settings_summary(model.params)}.")
+    settings_form(model.params)
     meta = model.meta
     test = meta.get("test", {})
     st.markdown(f"Trained on {meta.get('products', '?')} products, {meta.get('copurchase_edges', '?')} co-purchase "
@@ -204,11 +300,14 @@ st.caption("Directed product-graph GNN: every product has a source and a target 
 spec = ui.current_spec()
 dataset = ui.current_dataset()
 try:
-    model = load_model(spec, dataset, PARAMS)
+    model = load_model(spec, dataset, read_params())
 except DatasetError as error:
     ui.error(f"Cannot build related products for {spec}: {error}")
     st.stop()
 
+if model.params != PARAMS:
+    st.info(f"This page uses a model trained with other settings than the defaults: {settings_summary(model.params)}. "
+            "The Model tab changes them back.")
 related, cold, trained = st.tabs(["Related products", "Cold start", "Model"])
 with related:
     related_tab(model)

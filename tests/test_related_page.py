@@ -77,6 +77,18 @@ def test_invalid_k_in_url_shows_error(page, shop):
     assert page.exceptions() == []
 
 
+def test_min_score_from_url_filters_table(page, shop):
+    page.open(related_url(shop, product="p1", min_score="1"), wait_text="No product reaches the minimum score")
+    assert page.exceptions() == []
+    assert "min_score=1.00" in page.page.url
+
+
+def test_invalid_min_score_in_url_shows_error(page, shop):
+    page.open(related_url(shop, product="p1", min_score="nan"), wait_text="min_score=nan in the link is invalid")
+    assert page.exceptions() == []
+    assert page.page.get_by_text("Related products for").count() >= 1
+
+
 def test_cold_start_panel_escapes_hostile_title(page, shop):
     page.open(related_url(shop, product="p1"), wait_text="Related products for")
     page.page.get_by_role("tab", name="Cold start").click()
@@ -98,6 +110,32 @@ def test_model_tab_shows_metrics_and_training_curve(page, shop):
     page.page.get_by_text("validation MRR").first.wait_for(timeout=30_000)
     assert page.page.locator("[data-testid='stMetric']").count() == 4
     assert page.page.get_by_role("button", name="Run the full evaluation").count() == 1
+
+
+def test_settings_from_url_train_another_model(page, shop):
+    page.open(related_url(shop, product="p1", asymmetry="0.3", terms="copurchase,asymmetry"),
+              wait_text="other settings than the defaults")
+    assert page.exceptions() == []
+    assert page.page.get_by_text("asymmetry weight 0.3, co-view weight 0.5, loss terms copurchase + asymmetry").count() >= 1
+
+
+def test_invalid_setting_in_url_shows_error(page, shop):
+    page.open(related_url(shop, product="p1", asymmetry="-1"), wait_text="asymmetry=-1 in the link is invalid")
+    assert page.exceptions() == []
+    assert page.page.get_by_text("other settings than the defaults").count() == 0
+
+
+def test_settings_form_writes_url(page, shop):
+    page.open(related_url(shop, product="p1"), wait_text="Related products for")
+    page.page.get_by_role("tab", name="Model").click()
+    weight = page.page.locator("input[aria-label='Asymmetry weight']")
+    weight.fill("0.5")
+    page.page.get_by_role("button", name="Train with these settings").click()
+    page.page.get_by_text("other settings than the defaults").first.wait_for(timeout=60_000)
+    wait_until_idle(page.page)
+    assert "asymmetry=0.5" in page.page.url
+    assert "coview=" not in page.page.url  # unchanged defaults stay out of the link
+    assert page.exceptions() == []
 
 
 def test_dataset_without_edges_shows_error(page, tmp_path):
