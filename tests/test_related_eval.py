@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 import torch
 
 from recsys_core.related.data import ProductGraph, pair_set
@@ -111,3 +112,18 @@ def test_popular_in_category_puts_same_category_first():
     assert order[-1] == 1  # the highest in-degree, but from another category
     popularity = PopularityScorer().fit(graph, products, None)
     assert int(torch.argmax(popularity.score_rows(torch.tensor([0]))[0])) == 1
+
+
+def test_cold_start_on_small_graph_explains_split(tmp_path):
+    from recsys_core.data import load_dataset
+    from recsys_core.related.report import evaluate_cold_start
+    from recsys_core.related.train import RelatedParams
+
+    folder = tmp_path / "small"
+    folder.mkdir()
+    products = [(f"p{i}", f"Phone {i}") for i in range(8)] + [(f"c{i}", f"Case {i}") for i in range(8)]
+    pd.DataFrame(products, columns=["product_id", "title"]).to_csv(folder / "products.csv", index=False)
+    edges = [(f"p{i}", f"c{i}") for i in range(8)] + [("p0", "c1")]
+    pd.DataFrame(edges, columns=["src", "dst"]).to_csv(folder / "copurchase.csv", index=False)
+    with pytest.raises(ValueError, match="cold start holds out 10% of the products with all their edges"):
+        evaluate_cold_start(load_dataset(f"folder:{folder}"), RelatedParams(epochs=2, encoder="tfidf"))

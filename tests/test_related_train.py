@@ -157,6 +157,8 @@ def test_invalid_settings_rejected():
         RelatedParams(asymmetry_weight=float("nan"))
     with pytest.raises(ValueError, match="coview_weight"):
         RelatedParams(coview_weight=-1.0)
+    with pytest.raises(ValueError, match="from 0 to 10"):
+        RelatedParams(asymmetry_weight=1e308)
 
 
 def test_bad_k_is_rejected():
@@ -221,7 +223,20 @@ def test_cli_rejects_negative_weight(world, capsys):
     status = main(["train", "related", "--dataset", world, "--asymmetry-weight", "-1", *CLI_OPTIONS])
     error = capsys.readouterr().err
     assert status == 2
-    assert "asymmetry_weight must be a number of 0 or more" in error
+    assert "asymmetry_weight must be a number from 0 to 10" in error
+
+
+def test_diverging_training_is_reported(world):
+    """A temperature near zero divides score gaps into infinity; training stops with a message."""
+    with pytest.raises(ValueError, match="training diverged in epoch 1"):
+        train_related(load_dataset(world), replace(TINY, temperature=1e-40, epochs=3))
+
+
+@pytest.mark.parametrize("value", ["nan", "inf"])
+def test_cli_rejects_non_finite_min_score(world, capsys, value):
+    status = main(["related", "--dataset", world, "--product", "phone0", "--min-score", value, *CLI_OPTIONS])
+    assert status == 2
+    assert "min_score must be a finite number" in capsys.readouterr().err
 
 
 def test_cli_train_prints_test_metrics(world, capsys):

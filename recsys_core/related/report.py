@@ -144,7 +144,11 @@ def evaluate_cold_start(dataset: Dataset, params: RelatedParams = RelatedParams(
     graph = product_graph(dataset)
     _, features = product_features(dataset.products, params.encoder, params.feature_dim)
     cold = split_products(graph, COLD_FRACTION, SPLIT_SEED)
-    inner = split_copurchase(cold.train, 0.1, SPLIT_SEED)
+    try:
+        inner = split_copurchase(cold.train, 0.1, SPLIT_SEED)
+    except ValueError as error:
+        raise ValueError(f"cold start holds out {COLD_FRACTION:.0%} of the products with all their edges, and "
+                         f"then {error}") from None
     validation = torch.cat([inner.validation, inner.test], dim=1)
     model = GNNScorer(params).fit(inner.train, dataset.products, features, scaled(progress, 0.0, 0.95),
                                   validation=validation)

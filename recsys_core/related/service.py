@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -123,10 +124,12 @@ class RelatedModel:
         KeyError
             When `product_id` is not in the catalog.
         ValueError
-            When k is below 1 or above the number of other products.
+            When k is below 1 or above the number of other products, or min_score is not finite.
         """
         query = self.position(product_id)
         k = check_k(k, self.graph.num_products)
+        if min_score is not None and not math.isfinite(min_score):
+            raise ValueError(f"min_score must be a finite number, got {min_score}")
         scorer = scorer or self.scorer
         positions, scores = scorer.recommend(query, k)
         if min_score is not None:

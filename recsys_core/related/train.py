@@ -45,6 +45,9 @@ from recsys_core.related.scorers import RelatedScorer
 logger = logging.getLogger(__name__)
 
 LOSS_TERMS = ("copurchase", "asymmetry", "coview")
+# Loss weights above this only drown the co-purchase term (weight 1) and, near the float range,
+# overflow the loss to infinity.
+MAX_LOSS_WEIGHT = 10.0
 COLD_START_MODES = ("average", "layers")
 
 
@@ -84,12 +87,15 @@ class RelatedParams:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
         if self.layers < 0:
             raise ValueError(f"layers must be 0 or more, got {self.layers}")
+        for name in ("learning_rate", "temperature"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"{name} must be above 0, got {getattr(self, name)}")
         if self.cold_start not in COLD_START_MODES:
             raise ValueError(f"invalid cold-start mode {self.cold_start!r}; choose {' or '.join(COLD_START_MODES)}")
         for name in ("asymmetry_weight", "coview_weight"):
             value = getattr(self, name)
-            if not np.isfinite(value) or value < 0:
-                raise ValueError(f"{name} must be a number of 0 or more, got {value}")
+            if not 0.0 <= value <= MAX_LOSS_WEIGHT:  # also rejects NaN
+                raise ValueError(f"{name} must be a number from 0 to {MAX_LOSS_WEIGHT:g}, got {value}")
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -252,6 +258,9 @@ def train_model(graph: ProductGraph, features: torch.Tensor, params: RelatedPara
                                 params.temperature))
                 totals["coview"] += float(term.detach())
                 loss = loss + term
+            if not torch.isfinite(loss):
+                raise ValueError(f"training diverged in epoch {epoch + 1}: the loss is {float(loss)}; "
+                                 "lower the learning rate or the loss weights")
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
