@@ -14,10 +14,9 @@ from recsys_core.data import DatasetError
 from recsys_core.figures import related as figures
 from recsys_core.related.report import METRIC_HELP, cached_report, evaluate_related
 from recsys_core.related.service import RelatedModel, check_k, train_related
-from recsys_core.related.train import COLD_START_MODES, LOSS_TERMS, RelatedParams
+from recsys_core.related.train import COLD_START_MODES, LOSS_TERMS, MAX_LOSS_WEIGHT, RelatedParams
 
 PARAMS = RelatedParams()
-MAX_LOSS_WEIGHT = 10.0
 # URL parameter -> RelatedParams field of the settings an analyst can change on the Model tab.
 SETTING_KEYS = {"asymmetry": "asymmetry_weight", "coview": "coview_weight", "terms": "loss_terms",
                 "cold_start": "cold_start"}
@@ -69,11 +68,10 @@ def read_params() -> RelatedParams:
                 value = raw
             else:
                 value = float(raw)
-                if value > MAX_LOSS_WEIGHT:
-                    raise ValueError(f"{field} must be at most {MAX_LOSS_WEIGHT:g}")
             params = replace(params, **{field: value})
         except ValueError as error:
-            ui.error(f"{key}={raw} in the link is invalid ({error}). Using the default, {setting_text(PARAMS)[key]}.")
+            ui.error(f"{key}={ui.shorten(raw)} in the link is invalid ({error}). "
+                     f"Using the default, {setting_text(PARAMS)[key]}.")
     return params
 
 
@@ -133,7 +131,7 @@ def pick_query(model: RelatedModel) -> str | None:
     products = model.products
     requested = st.query_params.get("product")
     if requested is not None and requested not in model.graph.index:
-        ui.error(f"Product {requested!r} is not in this dataset. Pick a product below; "
+        ui.error(f"Product {ui.shorten(requested)!r} is not in this dataset. Pick a product below; "
                  "the link you followed may belong to another dataset.")
         requested = None
     if requested is None:
@@ -164,14 +162,22 @@ def pick_query(model: RelatedModel) -> str | None:
 
 
 def read_k(model: RelatedModel) -> int:
+    """Show the k input, seeded once per session from ``?k=`` and kept in the URL."""
     limit = min(MAX_K, model.graph.num_products - 1)
     raw = st.query_params.get("k", "10")
     try:
         default = check_k(int(raw), model.graph.num_products)
     except ValueError:
-        ui.error(f"k={raw} in the link is invalid: use a whole number from 1 to {limit}. Showing k=10.")
+        ui.error(f"k={ui.shorten(raw)} in the link is invalid: use a whole number from 1 to {limit}. "
+                 f"Showing k={min(10, limit)}.")
         default = min(10, limit)
-    k = st.number_input("k (products to list)", min_value=1, max_value=limit, value=min(default, limit), step=1,
+    if default > limit:
+        ui.warning(f"k={raw} in the link is above the {limit} products this page lists. Showing k={limit}.")
+        default = limit
+    key = ui.url_widget_key("related_k", default)
+    if not 1 <= st.session_state[key] <= limit:  # kept from a larger dataset earlier in the session
+        st.session_state[key] = default
+    k = st.number_input("k (products to list)", min_value=1, max_value=limit, step=1, key=key,
                         help=f"Number of related products, from 1 to {limit}.")
     if str(k) != st.query_params.get("k"):
         st.query_params["k"] = str(k)
@@ -179,16 +185,18 @@ def read_k(model: RelatedModel) -> int:
 
 
 def read_min_score() -> float:
-    """Show the minimum-score slider, starting from ``?min_score=`` when it is a number in [-1, 1]."""
+    """Show the minimum-score slider, seeded once per session from ``?min_score=`` when it is in [-1, 1]."""
     raw = st.query_params.get("min_score", "-1")
     try:
         default = float(raw)
     except ValueError:
         default = math.nan
     if not -1.0 <= default <= 1.0:  # also rejects NaN
-        ui.error(f"min_score={raw} in the link is invalid: use a number from -1 to 1. Showing every score.")
+        ui.error(f"min_score={ui.shorten(raw)} in the link is invalid: use a number from -1 to 1. "
+                 "Showing every score.")
         default = -1.0
-    value = st.slider("Minimum score", -1.0, 1.0, default, 0.01,
+    key = ui.url_widget_key("related_min_score", default)
+    value = st.slider("Minimum score", -1.0, 1.0, step=0.01, key=key,
                       help="Hide products whose relevance(q, v) is below this value; relevance lies in [-1, 1].")
     if value > -1.0 or "min_score" in st.query_params:
         text = f"{value:.2f}"
@@ -284,8 +292,11 @@ def model_tab(spec: str, dataset, model: RelatedModel) -> None:
     if saved is None:
         st.info("The full evaluation trains one model per ablation, the symmetric GNN and a cold-start model.")
         if st.button("Run the full evaluation"):
-            saved = ui.run_with_progress("Evaluating", lambda progress: evaluate_related(dataset, model.params,
-                                                                                          progress=progress))
+            try:
+                saved = ui.run_with_progress("Evaluating", lambda progress: evaluate_related(dataset, model.params,
+                                                                                              progress=progress))
+            except (DatasetError, ValueError) as error:
+                ui.error(f"Cannot evaluate on {spec}: {error}")
     if saved is not None:
         config = {m: st.column_config.NumberColumn(m, format="%.4f", help=h) for m, h in METRIC_HELP.items()}
         ui.show_table(saved.table, "related-evaluation", hide_index=True, column_config=config)
@@ -299,15 +310,20 @@ st.caption("Directed product-graph GNN: every product has a source and a target 
            "relevance(q, v) = source(q) · target(v), so relevance(q, v) ≠ relevance(v, q).")
 spec = ui.current_spec()
 dataset = ui.current_dataset()
+with st.container():  # always drawn, so messages about the URL never move the tabs below
+    params = read_params()
 try:
-    model = load_model(spec, dataset, read_params())
-except DatasetError as error:
+    model = load_model(spec, dataset, params)
+except (DatasetError, ValueError) as error:
     ui.error(f"Cannot build related products for {spec}: {error}")
     st.stop()
 
-if model.params != PARAMS:
-    st.info(f"This page uses a model trained with other settings than the defaults: {settings_summary(model.params)}. "
-            "The Model tab changes them back.")
+# The notice sits in a container that is always drawn, so the tabs below keep their place in
+# the page whether or not it shows, and Streamlit keeps the open tab across reruns.
+with st.container():
+    if model.params != PARAMS:
+        st.info(f"This page uses a model trained with other settings than the defaults: "
+                f"{settings_summary(model.params)}. The Model tab changes them back.")
 related, cold, trained = st.tabs(["Related products", "Cold start", "Model"])
 with related:
     related_tab(model)

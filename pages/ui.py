@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 import threading
 from collections import OrderedDict
 from typing import Any, Callable, Optional
@@ -34,12 +35,34 @@ def markdown_text(text: Any) -> str:
     Every ASCII punctuation character gets a backslash, which CommonMark renders as the literal
     character. So ``<img ...>`` shows as text, and no tag, link, emphasis, LaTeX ($) or
     Streamlit directive (``:red[...]``) forms. HTML entities are not used because st.markdown shows them
-    verbatim, as ``&#x27;``.
+    verbatim, as ``&#x27;``. Bare URLs and addresses get a zero-width space (see `_break_autolinks`),
+    so text copied from the page may contain one.
     """
-    return "".join("\\" + char if char in _ASCII_PUNCTUATION else char for char in str(text))
+    text = _break_autolinks(str(text))
+    return "".join("\\" + char if char in _ASCII_PUNCTUATION else char for char in text)
 
 
+def _break_autolinks(text: str) -> str:
+    """Put a zero-width space inside every ``://``, ``www.`` and ``@``.
+
+    GitHub-flavoured markdown turns bare URLs, www addresses and e-mail addresses into links
+    even when their punctuation is backslash-escaped, so the escaping alone would leave a
+    clickable link in a crafted title.
+    """
+    text = text.replace("://", ZERO_WIDTH_SPACE + "://").replace("@", ZERO_WIDTH_SPACE + "@")
+    return re.sub(r"(?i)(www)\.", lambda match: match.group(1) + ZERO_WIDTH_SPACE + ".", text)
+
+
+ZERO_WIDTH_SPACE = "\u200b"
 _ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+def shorten(text: Any, limit: int = 60) -> str:
+    """Return `text` cut to `limit` characters, with its full length noted, for quoting in messages."""
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text):,} characters)"
 
 
 def error(message: Any) -> None:

@@ -77,6 +77,28 @@ def test_invalid_k_in_url_shows_error(page, shop):
     assert page.exceptions() == []
 
 
+def test_k_steps_follow_every_click(page, shop):
+    page.open(related_url(shop, product="p1", k="3"), wait_text="Related products for")
+    step_up = page.page.locator("[data-testid='stNumberInputStepUp']").first
+    for expected in (4, 5, 6):
+        step_up.click()
+        wait_until_idle(page.page)
+        assert f"k={expected}" in page.page.url
+    assert page.page.locator("input[aria-label='k (products to list)']").input_value() == "6"
+    assert page.exceptions() == []
+
+
+def test_min_score_follows_every_key_press(page, shop):
+    page.open(related_url(shop, product="p1"), wait_text="Related products for")
+    slider = page.page.get_by_role("slider")
+    for expected in ("-0.99", "-0.98", "-0.97"):
+        slider.focus()
+        slider.press("ArrowRight")
+        wait_until_idle(page.page)
+        assert f"min_score={expected}" in page.page.url
+    assert page.exceptions() == []
+
+
 def test_min_score_from_url_filters_table(page, shop):
     page.open(related_url(shop, product="p1", min_score="1"), wait_text="No product reaches the minimum score")
     assert page.exceptions() == []
@@ -102,6 +124,17 @@ def test_cold_start_panel_escapes_hostile_title(page, shop):
     assert page.page.locator("img[src='x']").count() == 0
     assert page.dialogs == []
     assert page.page.get_by_text("Where it would be recommended").count() == 1
+
+
+def test_cold_start_title_url_is_not_a_link(page, shop):
+    page.open(related_url(shop, product="p1"), wait_text="Related products for")
+    page.page.get_by_role("tab", name="Cold start").click()
+    page.page.get_by_label("Title", exact=True).fill("case, see https://example.invalid/phish or www.example.invalid")
+    page.page.get_by_role("button", name="Recommend").click()
+    page.page.get_by_text("Its recommendations").first.wait_for(timeout=60_000)
+    wait_until_idle(page.page)
+    assert page.page.locator("a[href*='example.invalid']").count() == 0
+    assert page.exceptions() == []
 
 
 def test_model_tab_shows_metrics_and_training_curve(page, shop):
@@ -135,7 +168,18 @@ def test_settings_form_writes_url(page, shop):
     wait_until_idle(page.page)
     assert "asymmetry=0.5" in page.page.url
     assert "coview=" not in page.page.url  # unchanged defaults stay out of the link
+    assert page.page.get_by_role("tab", name="Model").get_attribute("aria-selected") == "true"
     assert page.exceptions() == []
+
+
+def test_graph_too_small_to_split_shows_error(page, tmp_path):
+    folder = tmp_path / "tiny"
+    folder.mkdir()
+    (folder / "products.csv").write_text("product_id,title\na,Phone\nb,Case\nc,Charger\n", encoding="utf-8")
+    (folder / "copurchase.csv").write_text("src,dst\na,b\na,c\n", encoding="utf-8")
+    page.open("related_products?" + urllib.parse.urlencode({"dataset": f"folder:{folder}"}), wait_text="too few to hold out")
+    assert page.exceptions() == []
+    assert page.page.locator("[data-testid='stAlertContentError']").count() >= 1
 
 
 def test_dataset_without_edges_shows_error(page, tmp_path):

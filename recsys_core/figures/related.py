@@ -6,10 +6,10 @@ before it reaches a figure.
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 import plotly.graph_objects as go
+
+from recsys_core.figures.text import plotly_text
 
 LINK_COLOURS = {
     "co-purchase": "#1f77b4",
@@ -31,7 +31,7 @@ def relevance_scatter(table: pd.DataFrame, query_title: str) -> go.Figure:
         rows = table[table["link"] == link]
         if rows.empty:
             continue
-        hover = [f"{html.escape(str(title))}<br>id {html.escape(str(product))}"
+        hover = [f"{plotly_text(title)}<br>id {plotly_text(product)}"
                  for title, product in zip(rows["title"], rows["product_id"])]
         figure.add_trace(go.Scatter(
             x=rows["score"], y=rows["reverse_score"], mode="markers", name=link,
@@ -44,7 +44,7 @@ def relevance_scatter(table: pd.DataFrame, query_title: str) -> go.Figure:
         figure.add_trace(go.Scatter(x=[low, high], y=[low, high], mode="lines", name="symmetric (x = y)",
                                     line={"color": "#bbbbbb", "dash": "dash"}, hoverinfo="skip"))
     figure.update_layout(
-        title=f"Relevance both ways for {html.escape(str(query_title))[:80]}",
+        title=f"Relevance both ways for {plotly_text(str(query_title)[:80])}",
         xaxis_title="relevance(q, v): v as a recommendation for q",
         yaxis_title="relevance(v, q): q as a recommendation for v",
         legend_title="link in the graph", height=480, margin={"t": 60, "l": 60, "r": 20, "b": 60},
@@ -81,7 +81,7 @@ def metric_bars(table: pd.DataFrame, metrics: tuple[str, ...] = ("hit_rate@10", 
     figure = go.Figure()
     for metric in metrics:
         if metric in table:
-            figure.add_trace(go.Bar(x=[html.escape(str(s)) for s in table["scorer"]], y=table[metric], name=metric))
+            figure.add_trace(go.Bar(x=[plotly_text(s) for s in table["scorer"]], y=table[metric], name=metric))
     figure.update_layout(barmode="group", height=380, yaxis_title="value on the test edges",
                          margin={"t": 30, "l": 60, "r": 20, "b": 120})
     return figure
