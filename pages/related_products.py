@@ -110,8 +110,8 @@ def settings_form(params: RelatedParams) -> None:
     if not terms:
         ui.error("Choose at least one loss term.")
         return
-    chosen = {"asymmetry": f"{asymmetry:g}", "coview": f"{coview:g}",
-              "terms": ",".join(term for term in LOSS_TERMS if term in terms), "cold_start": cold_start}
+    chosen = setting_text(replace(params, asymmetry_weight=asymmetry, coview_weight=coview,
+                                  loss_terms=tuple(terms), cold_start=cold_start))
     defaults = setting_text(PARAMS)
     for key, value in chosen.items():
         if value == defaults[key]:
@@ -235,10 +235,10 @@ def related_tab(model: RelatedModel) -> None:
 
 
 def cold_start_tab(model: RelatedModel) -> None:
-    how = ("gets the cosine-weighted mean of their source and target vectors"
-           if model.params.cold_start == "average" else "runs through the GNN layers on that subgraph")
+    embedding_method = ("gets the cosine-weighted mean of their source and target vectors"
+                        if model.params.cold_start == "average" else "runs through the GNN layers on that subgraph")
     st.markdown("Describe a product that is not in the catalog. It is linked to its "
-                f"{model.params.cold_start_neighbours} nearest products in feature space, {how}, and is "
+                f"{model.params.cold_start_neighbours} nearest products in feature space, {embedding_method}, and is "
                 "scored both as a query and as a candidate.")
     categories = sorted(model.products["category"].astype(str).unique().tolist())
     with st.form("cold_start"):
